@@ -37,6 +37,12 @@ export class Docks extends EventEmitter<{ change: [DockEvent]; power: [string, b
   private stations = new Map<string, Station>();
   private where = new Map<string, BayAddress>();
 
+  constructor() {
+    super();
+    // Every emulated device of the world listens here: no leak warning at 11 devices.
+    this.setMaxListeners(0);
+  }
+
   addStation(id: string, port: number, bays = MAX_BAYS_PER_STATION): Station {
     if (!Number.isInteger(port) || port < 1 || port > MAX_PORTS) {
       throw new RangeError(`docking station ${id}: port must be 1-${MAX_PORTS}, got ${port}`);

@@ -1,0 +1,146 @@
+/**
+ * The camera's side of docking: while the dock link is up, answer the controller's
+ * solicitations with a beacon (and announce itself once when the link comes up), and serve
+ * sessions on TCP: hello with version negotiation, then manifest requests. Recordings and
+ * chunks come with the evidence loop; until then the manifest is empty.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../hal/clock/contract.js';
+import type { MulticastSocket, Net, Stream, StreamServer } from '../../hal/net/contract.js';
+import type { DeviceIdentity } from '../../hal/boards/contract.js';
+import {
+  DISCOVERY_GROUP, DISCOVERY_PORT, SUPPORTED_VERSIONS, SessionStream, decodeDiscoveryDatagram, encodeDiscoveryDatagram,
+  isProtocolError, negotiateVersion, parseIpv6, type Beacon, type SessionMessage,
+} from '../../protocols/index.js';
+import { FIRMWARE_VERSION } from '../common/version.js';
+import type { Log } from '../common/log.js';
+
+/** A session whose peer says nothing for this long is closed. */
+export const SESSION_IDLE_MS = 30_000;
+
+export interface DockResponderOptions {
+  net: Net;
+  clock: Clock;
+  dockInterface: string;
+  identity: DeviceIdentity;
+  log: Log;
+}
+
+export interface DockResponder {
+  readonly linkUp: boolean;
+  readonly sessions: number;
+  stop(): Promise<void>;
+}
+
+export function startDockResponder(o: DockResponderOptions): DockResponder {
+  const bootId = randomBytes(16);
+  let socket: MulticastSocket | undefined;
+  let server: StreamServer | undefined;
+  let up = false;
+  let stopped = false;
+  let sessions = 0;
+  const streams = new Set<Stream>();
+  let transition = Promise.resolve();
+
+  const beacon = (address: string, nonce: Uint8Array): Beacon => ({
+    nonce, cameraSerial: o.identity.serial, model: o.identity.model, firmwareVersion: FIRMWARE_VERSION,
+    systemId: o.identity.systemId, sessionPort: server!.port, linkLocalAddress: parseIpv6(address), bayHint: 0, bootId,
+  });
+
+  async function linkUp(address: string): Promise<void> {
+    server = await o.net.listen(o.dockInterface, 0);
+    server.onConnection((s) => void serveSession(s));
+    socket = await o.net.joinMulticast(o.dockInterface, DISCOVERY_GROUP, DISCOVERY_PORT);
+    socket.onMessage(({ data, from }) => {
+      let m;
+      try {
+        m = decodeDiscoveryDatagram(data);
+      } catch (e) {
+        o.log.debug('dock', `ignored a malformed discovery datagram from ${from.address}: ${(e as Error).message}`);
+        return;
+      }
+      if (m.kind !== 'solicitation') return;
+      socket?.send(encodeDiscoveryDatagram({ kind: 'beacon', ...beacon(address, m.nonce) }), from).catch((e) => o.log.debug('dock', `beacon not sent: ${e.message}`));
+    });
+    // Announce at once so enumeration does not wait for the next solicitation.
+    await socket.send(encodeDiscoveryDatagram({ kind: 'beacon', ...beacon(address, new Uint8Array(0)) })).catch(() => {});
+    o.log.info('dock', `docked: link up on ${o.dockInterface} as ${address}, sessions on port ${server.port}`);
+  }
+
+  async function linkDown(): Promise<void> {
+    const s = socket, v = server;
+    socket = undefined;
+    server = undefined;
+    await s?.close();
+    await v?.close();
+    for (const st of streams) st.destroy();
+    o.log.info('dock', `undocked: link down on ${o.dockInterface}`);
+  }
+
+  async function serveSession(stream: Stream): Promise<void> {
+    streams.add(stream);
+    sessions++;
+    const session = new SessionStream(stream);
+    let idle = o.clock.setTimeout(() => stream.destroy(), SESSION_IDLE_MS);
+    try {
+      for await (const m of session) {
+        idle.cancel();
+        idle = o.clock.setTimeout(() => stream.destroy(), SESSION_IDLE_MS);
+        const reply = answer(m);
+        for (const r of reply) await session.send(r);
+        if (m.kind === 'goodbye') break;
+      }
+      await session.end();
+    } catch (e) {
+      if (isProtocolError(e)) o.log.warn('session', `session from ${stream.peer.address} ended: ${e.message}`);
+    } finally {
+      idle.cancel();
+      streams.delete(stream);
+      sessions--;
+      stream.destroy();
+    }
+  }
+
+  function answer(m: SessionMessage): SessionMessage[] {
+    switch (m.kind) {
+      case 'hello': {
+        const chosen = negotiateVersion(SUPPORTED_VERSIONS, m.supported);
+        const hello: SessionMessage = {
+          kind: 'hello', role: 'ROLE_CAMERA', supported: [...SUPPORTED_VERSIONS], deviceSerial: o.identity.serial,
+          firmwareVersion: FIRMWARE_VERSION, systemId: o.identity.systemId, nonce: randomBytes(16), ...(chosen ? { chosen } : {}),
+        };
+        const result: SessionMessage = chosen
+          ? { kind: 'helloResult', accepted: true, negotiated: chosen }
+          : { kind: 'helloResult', accepted: false, error: { code: 'ERROR_CODE_VERSION_UNSUPPORTED', message: `no common protocol major: camera speaks ${SUPPORTED_VERSIONS.map((v) => v.major).join(', ')}` } };
+        o.log.info('session', `hello from controller ${m.deviceSerial}: ${chosen ? `protocol ${chosen.major}.${chosen.minor}` : 'no common version'}`);
+        return [hello, result];
+      }
+      case 'manifestRequest':
+        return [{ kind: 'manifest', recordings: [], more: false }];
+      case 'goodbye':
+        return [];
+      default:
+        return [{ kind: 'goodbye', reason: { code: 'ERROR_CODE_BAD_REQUEST', message: `a camera does not answer ${m.kind}` } }];
+    }
+  }
+
+  const unwatch = o.net.watchLink(o.dockInterface, (i) => {
+    if (stopped) return;
+    const nowUp = i.up && i.linkLocal !== undefined;
+    if (nowUp === up) return;
+    up = nowUp;
+    const address = i.linkLocal;
+    transition = transition.then(() => (nowUp && address ? linkUp(address) : linkDown())).catch((e) => o.log.warn('dock', `dock link ${nowUp ? 'up' : 'down'} handling failed: ${(e as Error).message}`));
+  });
+
+  return {
+    get linkUp() { return up; },
+    get sessions() { return sessions; },
+    async stop() {
+      stopped = true;
+      unwatch();
+      await transition;
+      if (up) await linkDown();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * One session from the controller to a docked camera: connect to its scoped link-local address,
+ * exchange hellos (version negotiation), read its manifest. Offload grows here next.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../hal/clock/contract.js';
+import { formatEndpoint, type Net } from '../../hal/net/contract.js';
+import type { DeviceIdentity } from '../../hal/boards/contract.js';
+import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type SessionMessage } from '../../protocols/index.js';
+import { FIRMWARE_VERSION } from '../common/version.js';
+import type { DockedCamera } from './dock-table.js';
+
+export const HELLO_TIMEOUT_MS = 5_000;
+
+export interface CameraSession {
+  version: ProtocolVersion;
+  cameraFirmware: string;
+  recordings: number;
+  /** Resolves with the reason when the session ends. */
+  closed: Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openCameraSession(o: { net: Net; clock: Clock; camera: DockedCamera; identity: DeviceIdentity }): Promise<CameraSession> {
+  const where = formatEndpoint(o.camera.endpoint);
+  const stream = await o.net.connect(o.camera.endpoint, HELLO_TIMEOUT_MS);
+  const session = new SessionStream(stream);
+  const timer = o.clock.setTimeout(() => stream.destroy(new Error(`no hello from camera at ${where} within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
+  const expect = async <K extends SessionMessage['kind']>(kind: K): Promise<Extract<SessionMessage, { kind: K }>> => {
+    const m = await session.read();
+    if (!m) throw new Error(`camera at ${where} closed the session while the controller expected ${kind}`);
+    if (m.kind !== kind) throw new Error(`camera at ${where} sent ${m.kind} where the controller expected ${kind}`);
+    return m as Extract<SessionMessage, { kind: K }>;
+  };
+  try {
+    await session.send({
+      kind: 'hello', role: 'ROLE_CONTROLLER', supported: [...SUPPORTED_VERSIONS], deviceSerial: o.identity.serial,
+      firmwareVersion: FIRMWARE_VERSION, systemId: o.identity.systemId, nonce: randomBytes(16),
+    });
+    const hello = await expect('hello');
+    const result = await expect('helloResult');
+    if (!result.accepted) throw new Error(`camera ${hello.deviceSerial} refused the session: ${result.error.message}`);
+    await session.send({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 });
+    const manifest = await expect('manifest');
+    timer.cancel();
+    const closed = new Promise<string>((resolve) => {
+      stream.once('close', () => resolve('connection closed'));
+    });
+    return {
+      version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: manifest.recordings.length, closed,
+      async close() {
+        await session.send({ kind: 'goodbye' }).catch(() => {});
+        stream.destroy();
+      },
+    };
+  } catch (e) {
+    timer.cancel();
+    stream.destroy();
+    throw e;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What firmware gets from a board: one driver per kind, by contract only. The camera and
+ * controller runtimes take these and never import a concrete driver.
+ */
+import type { Clock } from '../clock/contract.js';
+import type { Storage } from '../storage/contract.js';
+import type { Net } from '../net/contract.js';
+import type { SerialBus } from '../serial/contract.js';
+import type { VideoSource } from '../video/contract.js';
+import type { Power } from '../power/contract.js';
+import type { Buttons } from '../buttons/contract.js';
+import type { Indicators } from '../indicators/contract.js';
+
+export interface DeviceIdentity {
+  /** Serial number printed on the device. */
+  serial: string;
+  /** Product model, e.g. W100 or W800. */
+  model: string;
+  /** Body-worn system this device belongs to; empty while unadopted (cameras). */
+  systemId: string;
+}
+
+export interface CameraHal {
+  target: 'camera';
+  board: string;
+  identity: DeviceIdentity;
+  clock: Clock;
+  storage: Storage;
+  net: Net;
+  /** The network interface the docking bay's contacts bring up. */
+  dockInterface: string;
+  video: VideoSource;
+  power: Power;
+  buttons: Buttons;
+  indicators: Indicators;
+  serial: SerialBus;
+  /** Release every driver. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface DockPort {
+  /** Docking-station port number on the controller's front, 1-5. */
+  port: number;
+  /** Network interface behind it. */
+  interface: string;
+}
+
+export interface ControllerHal {
+  target: 'controller';
+  board: string;
+  identity: DeviceIdentity;
+  clock: Clock;
+  storage: Storage;
+  net: Net;
+  ports: DockPort[];
+  serial: SerialBus;
+  indicators: Indicators;
+  close(): Promise<void>;
+}
