@@ -1,1 +1,127 @@
-export {};
+/**
+ * `npm run bench`: the foundation's targets, each measured with a baseline from the same run
+ * (these 2-core machines are noisy: compare ratios, not seconds).
+ *   - bundle sizes of what a real board loads (dist/camera.mjs <= 1 MiB, controller <= 1.5 MiB)
+ *   - cold start to the ready line <= 300 ms, against bare `node` start
+ *   - idle RSS of the camera bundle <= 80 MB, against a bare idle `node`
+ *   - 10 h of 30 fps video with its timers on the virtual clock < 5 s wall
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Timeline } from '../hal/clock/emulated.js';
+import { EmulatedCamera } from '../hal/video/emulated.js';
+
+interface Row { target: string; measured: string; baseline: string; ratio: string; limit: string; ok: boolean }
+const rows: Row[] = [];
+const say = (s: string) => process.stderr.write(`${s}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Meta { outputs: Record<string, { bytes: number; imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }> }
+
+async function bundleSizes(): Promise<void> {
+  const meta = JSON.parse(await readFile('dist/meta-device.json', 'utf8')) as Meta;
+  for (const [target, board, budget] of [['camera', 'linux-camera', 1024 * 1024], ['controller', 'linux-controller', 1.5 * 1024 * 1024]] as const) {
+    const seen = new Set<string>();
+    const visit = (o: string) => {
+      if (seen.has(o) || !meta.outputs[o]) return;
+      seen.add(o);
+      for (const i of meta.outputs[o]!.imports) if (i.kind === 'import-statement') visit(i.path);
+    };
+    visit(`dist/${target}.mjs`);
+    const chunk = Object.keys(meta.outputs).find((o) => Object.keys(meta.outputs[o]!.inputs).includes(`hal/boards/${board}.ts`));
+    if (chunk) visit(chunk);
+    let bytes = 0;
+    for (const o of seen) bytes += (await stat(o)).size;
+    rows.push({ target: `dist/${target}.mjs + ${board} chunks`, measured: `${(bytes / 1024).toFixed(0)} KiB`, baseline: `budget ${(budget / 1024).toFixed(0)} KiB`, ratio: (bytes / budget).toFixed(2), limit: '<= 1.00 of budget', ok: bytes <= budget });
+  }
+}
+
+/** Start `args`, resolve with ms to the first stdout line matching `ready` and the RSS after `idleMs`. */
+function startAndMeasure(args: string[], ready: RegExp, idleMs: number): Promise<{ readyMs: number; rssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    let readyMs = -1;
+    child.stdout.on('data', async (d) => {
+      out += d;
+      if (readyMs >= 0 || !ready.test(out)) return;
+      readyMs = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, idleMs));
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+      child.kill('SIGTERM');
+      resolve({ readyMs, rssMb: kb / 1024 });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => { if (readyMs < 0) reject(new Error(`${args.join(' ')} exited ${code} before ready`)); });
+  });
+}
+
+async function coldStart(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bwc-bench-'));
+  try {
+    await writeFile(join(dir, 'cam.json'), JSON.stringify({ serial: 'W100-BENCH' }));
+    const runs = 7;
+    const base: number[] = [], baseRss: number[] = [], cam: number[] = [], camRss: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const b = await startAndMeasure(['-e', 'console.log("up"); setTimeout(() => {}, 5000)'], /up/, 1000);
+      base.push(b.readyMs);
+      baseRss.push(b.rssMb);
+      const c = await startAndMeasure(['dist/camera.mjs', '--board', 'emulated-camera', '--config', join(dir, 'cam.json')], /camera ready:/, 1000);
+      cam.push(c.readyMs);
+      camRss.push(c.rssMb);
+      say(`  cold start ${i + 1}/${runs}: node ${b.readyMs.toFixed(0)} ms, camera ${c.readyMs.toFixed(0)} ms`);
+    }
+    const [mb, mc] = [median(base), median(cam)];
+    rows.push({ target: 'camera cold start to ready (emulated-camera)', measured: `${mc.toFixed(0)} ms`, baseline: `bare node ${mb.toFixed(0)} ms`, ratio: (mc / mb).toFixed(2), limit: '<= 300 ms', ok: mc <= 300 });
+    const [rb, rc] = [median(baseRss), median(camRss)];
+    rows.push({ target: 'camera idle RSS after 1 s', measured: `${rc.toFixed(1)} MB`, baseline: `bare node ${rb.toFixed(1)} MB`, ratio: (rc / rb).toFixed(2), limit: '<= 80 MB', ok: rc <= 80 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function virtualVideo(): Promise<void> {
+  const hours = 10;
+  const ms = hours * 3600_000;
+  // Baseline: the same number of 30 fps ticks as bare timers on a timeline.
+  const tlBase = new Timeline();
+  const cb = tlBase.clock();
+  let ticks = 0;
+  cb.setInterval(() => { ticks++; }, 1000 / 30);
+  let t0 = performance.now();
+  await tlBase.advance(ms);
+  const baseWall = (performance.now() - t0) / 1000;
+
+  const tl = new Timeline();
+  const clock = tl.clock();
+  const video = await new EmulatedCamera({ clock, name: 'bench' }).open();
+  let units = 0, bytes = 0, keyframes = 0;
+  video.onAccessUnit((u) => { units++; bytes += u.data.length; if (u.keyframe) keyframes++; });
+  await video.start();
+  t0 = performance.now();
+  for (let h = 0; h < hours; h++) {
+    await tl.advance(3600_000);
+    say(`  virtual video: hour ${h + 1}/${hours}, ${units} access units`);
+  }
+  const wall = (performance.now() - t0) / 1000;
+  await video.stop();
+  rows.push({ target: `${hours} h of 30 fps video on the virtual clock (${units} units, ${keyframes} keyframes, ${(bytes / 2 ** 20).toFixed(0)} MiB)`, measured: `${wall.toFixed(2)} s wall`, baseline: `bare ${ticks} timers ${baseWall.toFixed(2)} s`, ratio: (wall / baseWall).toFixed(2), limit: '< 5 s', ok: wall < 5 && units >= ticks - 1 });
+}
+
+say('bench: bundle sizes');
+await bundleSizes();
+say('bench: cold start and idle memory (7 runs each)');
+await coldStart();
+say('bench: virtual clock');
+await virtualVideo();
+
+const w = [0, 0, 0, 0, 0];
+for (const r of rows) [r.target, r.measured, r.baseline, r.ratio, r.limit].forEach((c, i) => { w[i] = Math.max(w[i]!, c.length); });
+const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i]!)).join('  ');
+console.log(line(['target', 'measured', 'baseline (same run)', 'ratio', 'limit']) + '  ok');
+for (const r of rows) console.log(line([r.target, r.measured, r.baseline, r.ratio, r.limit]) + `  ${r.ok ? 'yes' : 'NO'}`);
+process.exitCode = rows.every((r) => r.ok) ? 0 : 1;

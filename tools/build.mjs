@@ -4,7 +4,7 @@
 // chunks they load only when asked for (so a real board never loads the emulated world), and
 // the native serial addon stays external, loaded only by a real serial driver.
 import * as esbuild from 'esbuild';
-import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, writeFile, rm, cp } from 'node:fs/promises';
 
 const quiet = process.argv.includes('--quiet');
 const started = performance.now();
@@ -44,6 +44,11 @@ const common = {
 // Device entries and tool entries are built separately so device chunks hold only device code.
 const device = await esbuild.build({ ...common, entryPoints: { camera: entries.camera, controller: entries.controller } });
 const tools = await esbuild.build({ ...common, entryPoints: { simulate: entries.simulate, bench: entries.bench }, chunkNames: 'chunks/tools-[name]-[hash]' });
+// The emulated camera finds its video fixture next to the module that reads it
+// (new URL('./fixtures/...', import.meta.url)); that module lands in dist/ or dist/chunks/.
+for (const to of ['dist/fixtures', 'dist/chunks/fixtures']) {
+  await cp('hal/video/fixtures', to, { recursive: true, filter: (src) => !src.endsWith('.md') });
+}
 await writeFile('dist/meta-device.json', JSON.stringify(device.metafile));
 await writeFile('dist/meta-tools.json', JSON.stringify(tools.metafile));
 
