@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indicatorsContract, type IndicatorsHarness, type Shown } from './suite.js';
 import { fakeLeds } from './fake-sysfs.js';
-import { passWithIo } from './step.js';
+import { passWithIo } from '../step-with-io.js';
 import { Timeline } from '../../../hal/clock/emulated.js';
 import { LinuxIndicators } from '../../../hal/indicators/linux.js';
 import { EmulatedIndicators } from '../../../hal/indicators/emulated.js';

@@ -3,7 +3,7 @@ import t from 'tap';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fakeLeds } from './fake-sysfs.js';
-import { passWithIo } from './step.js';
+import { passWithIo } from '../step-with-io.js';
 import { Timeline } from '../../../hal/clock/emulated.js';
 import { SystemClock } from '../../../hal/clock/linux.js';
 import { LinuxIndicators } from '../../../hal/indicators/linux.js';

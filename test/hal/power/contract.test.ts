@@ -1,7 +1,7 @@
 import t from 'tap';
 import { powerContract, type PowerHarness } from './suite.js';
 import { cameraSupplies } from './fake-sysfs.js';
-import { passWithIo } from './step.js';
+import { passWithIo } from '../step-with-io.js';
 import { Timeline } from '../../../hal/clock/emulated.js';
 import { LinuxPower } from '../../../hal/power/linux.js';
 import { EmulatedPower } from '../../../hal/power/emulated.js';

@@ -1,7 +1,7 @@
 /** Linux power_supply driver: finding supplies, parsing their files, errors, real-time polling. */
 import t from 'tap';
 import { cameraSupplies, fakeSupplies } from './fake-sysfs.js';
-import { passWithIo } from './step.js';
+import { passWithIo } from '../step-with-io.js';
 import { Timeline } from '../../../hal/clock/emulated.js';
 import { SystemClock } from '../../../hal/clock/linux.js';
 import { LinuxPower } from '../../../hal/power/linux.js';

@@ -1,5 +1,5 @@
 /** Step virtual time instant by instant, letting a driver's real file I/O finish between instants. */
-import type { Timeline } from '../../../hal/clock/emulated.js';
+import type { Timeline } from '../../hal/clock/emulated.js';
 
 export async function passWithIo(timeline: Timeline, ms: number, settled: () => Promise<void>): Promise<void> {
   const end = timeline.time + ms;
