@@ -11,6 +11,10 @@ import { FIRMWARE_VERSION } from '../common/version.js';
 import type { DockedCamera } from './dock-table.js';
 
 export const HELLO_TIMEOUT_MS = 5_000;
+/** The manifest is asked for again this often: news for offload, and proof the camera is there. */
+export const MANIFEST_POLL_MS = 10_000;
+/** A poll unanswered for this long ends the session. */
+export const POLL_TIMEOUT_MS = 5_000;
 
 export interface CameraSession {
   version: ProtocolVersion;
@@ -43,12 +47,28 @@ export async function openCameraSession(o: { net: Net; clock: Clock; camera: Doc
     await session.send({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 });
     const manifest = await expect('manifest');
     timer.cancel();
+    let reason = 'connection closed';
     const closed = new Promise<string>((resolve) => {
-      stream.once('close', () => resolve('connection closed'));
+      stream.once('close', () => { poll.cancel(); resolve(reason); });
     });
+    const live = { version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: manifest.recordings.length };
+    let polling = false;
+    const poll = o.clock.setInterval(() => {
+      if (polling) return;
+      polling = true;
+      const deadline = o.clock.setTimeout(() => { reason = `no manifest from ${where} within ${POLL_TIMEOUT_MS} ms`; stream.destroy(); }, POLL_TIMEOUT_MS);
+      session.send({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 })
+        .then(() => expect('manifest'))
+        .then((m) => { live.recordings = m.recordings.length; }, (e: Error) => { reason = e.message; stream.destroy(); })
+        .finally(() => { deadline.cancel(); polling = false; });
+    }, MANIFEST_POLL_MS);
     return {
-      version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: manifest.recordings.length, closed,
+      get version() { return live.version; },
+      get cameraFirmware() { return live.cameraFirmware; },
+      get recordings() { return live.recordings; },
+      closed,
       async close() {
+        poll.cancel();
         await session.send({ kind: 'goodbye' }).catch(() => {});
         stream.destroy();
       },

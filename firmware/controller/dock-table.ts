@@ -5,7 +5,11 @@
  */
 import type { Endpoint } from '../../hal/net/contract.js';
 
-/** A camera is taken as undocked after this long without a beacon and without a session. */
+/**
+ * A camera is taken as undocked after this long without a beacon, in session or not: a docked
+ * camera answers every solicitation (every few seconds), while a real link that lost its
+ * camera resets nothing on the controller's side, so an open session proves nothing.
+ */
 export const UNDOCK_SILENCE_MS = 15_000;
 /** After a failed session, wait this long before trying again. */
 export const SESSION_RETRY_MS = 2_000;
@@ -82,7 +86,7 @@ export function dockStep(table: DockTable, input: DockInput): Step {
     }
     case 'session-opened': {
       const c = next.get(input.serial);
-      if (c) set({ ...c, phase: 'in-session', lastHeard: input.at });
+      if (c) set({ ...c, phase: 'in-session' });
       break;
     }
     case 'session-ended': {
@@ -100,7 +104,7 @@ export function dockStep(table: DockTable, input: DockInput): Step {
     }
     case 'tick': {
       for (const c of table.values()) {
-        if (c.phase !== 'in-session' && input.at - c.lastHeard >= UNDOCK_SILENCE_MS) {
+        if (input.at - c.lastHeard >= UNDOCK_SILENCE_MS) {
           next.delete(c.serial);
           effects.push({ type: 'undocked', camera: c, reason: `no beacon for ${Math.round((input.at - c.lastHeard) / 1000)} s` });
         } else if (c.phase === 'retry-wait' && input.at >= c.retryAt) {
