@@ -127,3 +127,27 @@ t.test('linux-controller: a missing port interface names the port; with lo as po
   t.match(ok.ready, /^controller ready: board=linux-controller serial=W800-2 ports=1:lo/);
   t.equal(ok.code, 0, ok.stderr);
 });
+
+t.test('linux-camera: its button device vanishing while running ends the camera with one clear error, exit 1', async (t) => {
+  const sys = await fakeSysfs(join(dir, 'sys3'));
+  const store = join(dir, 'store3');
+  await mkdir(store, { recursive: true });
+  const { execFileSync, spawn } = await import('node:child_process');
+  const fifo = join(dir, 'event-gone');
+  execFileSync('mkfifo', [fifo]);
+  const { open } = await import('node:fs/promises');
+  const writer = await open(fifo, 'r+');
+  await writeFile(join(dir, 'gone.json'), JSON.stringify({ serial: 'W100-0010', storageDir: store, dockInterface: 'lo', power: { root: sys.power, pollMs: 50 }, leds: { root: sys.leds }, buttons: { device: fifo } }));
+  const child = spawn(process.execPath, ['dist/camera.mjs', '--board', 'linux-camera', '--config', join(dir, 'gone.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  await new Promise<void>((r) => child.stdout.on('data', (d) => { stdout += d; if (stdout.includes('camera ready:')) r(); }));
+  await writer.close(); // the only writer goes: the input ends, as when the device is unplugged
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await exited;
+  clearTimeout(timer);
+  t.equal(code, 1);
+  t.match(stderr, new RegExp(`camera: error: button input device at ${fifo.replaceAll('/', '\\/')} went away`));
+  t.notMatch(stderr, /\n\s+at /, 'no stack trace');
+});
