@@ -5,6 +5,10 @@
 import { EnvelopeCodec } from './codec.js';
 import { checkChunkRequest, checkChunkResponse, type ChunkRequest, type ChunkResponse } from './chunk.js';
 import { checkCustodyAck, type CustodyAck } from './custody.js';
+import {
+  checkEnrollment, checkEnrollmentKey, checkEnrollmentRequest, checkEnrollmentResult,
+  type Enrollment, type EnrollmentKey, type EnrollmentRequest, type EnrollmentResult,
+} from './enrollment.js';
 import { ProtocolError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, checkMaxFrameBytes, readLengthPrefix, type FramingOptions } from './framing.js';
 import { checkManifest, checkManifestRequest, type Manifest, type ManifestRequest } from './manifest.js';
@@ -23,7 +27,11 @@ export type SessionMessage =
   | ({ kind: 'manifest' } & Manifest)
   | ({ kind: 'chunkRequest' } & ChunkRequest)
   | Distribute<'chunkResponse', ChunkResponse>
-  | ({ kind: 'custodyAck' } & CustodyAck);
+  | ({ kind: 'custodyAck' } & CustodyAck)
+  | ({ kind: 'enrollmentRequest' } & EnrollmentRequest)
+  | ({ kind: 'enrollmentKey' } & EnrollmentKey)
+  | ({ kind: 'enrollment' } & Enrollment)
+  | Distribute<'enrollmentResult', EnrollmentResult>;
 
 export type SessionKind = SessionMessage['kind'];
 
@@ -42,6 +50,10 @@ const session = new EnvelopeCodec<SessionMessage>({
     chunkRequest: checkChunkRequest,
     chunkResponse: checkChunkResponse as (m: object, path: string) => void,
     custodyAck: checkCustodyAck,
+    enrollmentRequest: checkEnrollmentRequest,
+    enrollmentKey: checkEnrollmentKey,
+    enrollment: checkEnrollment,
+    enrollmentResult: checkEnrollmentResult as (m: object, path: string) => void,
   },
 });
 

@@ -18,6 +18,10 @@ export { type TriggerReason, type DigestAlgorithm, type Clip, type Recording, ty
 export { checkChunkRequestFor, checkChunkResponseFor, type ChunkRequest, type ChunkData, type ChunkResponse } from './chunk.js';
 export { releasesCustody, type CustodyAck } from './custody.js';
 export {
+  EVIDENCE_PUBLIC_KEY_BYTES, MAX_CERTIFICATE_BYTES, MAX_PUBLIC_KEY_BYTES,
+  type EnrollmentRequest, type EnrollmentKey, type Enrollment, type EnrollmentResult,
+} from './enrollment.js';
+export {
   SESSION_KINDS, decodeSessionMessage, encodeSessionMessage, frameSessionMessage, checkSessionMessage,
   sessionMessageToJson, sessionMessageFromJson, type SessionMessage, type SessionKind,
 } from './envelope.js';

@@ -290,6 +290,59 @@ export const descriptor = {
                 }
               }
             },
+            "EnrollmentRequest": {
+              "fields": {
+                "systemId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "system_id"
+                }
+              }
+            },
+            "EnrollmentKey": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                }
+              }
+            },
+            "Enrollment": {
+              "fields": {
+                "systemId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "system_id"
+                },
+                "certificate": {
+                  "type": "bytes",
+                  "id": 2
+                },
+                "caCertificate": {
+                  "type": "bytes",
+                  "id": 3,
+                  "protoName": "ca_certificate"
+                },
+                "evidencePublicKey": {
+                  "type": "bytes",
+                  "id": 4,
+                  "protoName": "evidence_public_key"
+                }
+              }
+            },
+            "EnrollmentResult": {
+              "fields": {
+                "accepted": {
+                  "type": "bool",
+                  "id": 1
+                },
+                "error": {
+                  "type": "Failure",
+                  "id": 2
+                }
+              }
+            },
             "ProtocolMajor": {
               "values": {
                 "PROTOCOL_MAJOR_UNSPECIFIED": 0,
@@ -307,7 +360,11 @@ export const descriptor = {
                     "manifest",
                     "chunkRequest",
                     "chunkResponse",
-                    "custodyAck"
+                    "custodyAck",
+                    "enrollmentRequest",
+                    "enrollmentKey",
+                    "enrollment",
+                    "enrollmentResult"
                   ]
                 }
               },
@@ -352,6 +409,25 @@ export const descriptor = {
                   "type": "CustodyAck",
                   "id": 9,
                   "protoName": "custody_ack"
+                },
+                "enrollmentRequest": {
+                  "type": "EnrollmentRequest",
+                  "id": 10,
+                  "protoName": "enrollment_request"
+                },
+                "enrollmentKey": {
+                  "type": "EnrollmentKey",
+                  "id": 11,
+                  "protoName": "enrollment_key"
+                },
+                "enrollment": {
+                  "type": "Enrollment",
+                  "id": 12
+                },
+                "enrollmentResult": {
+                  "type": "EnrollmentResult",
+                  "id": 13,
+                  "protoName": "enrollment_result"
                 }
               }
             },

@@ -234,6 +234,18 @@ const files = {
     bad('no holder system', 'EMISSING_FIELD', { custodyAck: with_(custody, { holderSystemId: '' }) }),
     bad('recording id of 8 bytes', 'EINVALID_FIELD', { custodyAck: with_(custody, { recordingId: RID_A.slice(0, 16) }) }),
   ]) },
+  enrollment: { transport: 'stream', description: 'Enrollment (adoption): request, camera key, credentials, result', cases: streamCases('enrollment', [
+    ok('controller asks to adopt', { enrollmentRequest: { systemId: 'system-7f3a' } }),
+    ok('camera sends its public key', { enrollmentKey: { publicKey: bytesOf(294, 5) } }),
+    ok('controller sends credentials', { enrollment: { systemId: 'system-7f3a', certificate: bytesOf(900, 6), caCertificate: bytesOf(800, 7), evidencePublicKey: bytesOf(32, 8) } }),
+    ok('camera accepts', { enrollmentResult: { accepted: true } }),
+    ok('camera of another system refuses', { enrollmentResult: { accepted: false, error: { code: 'ERROR_CODE_OTHER_SYSTEM', message: 'adopted by system-0b1c; reset the camera first' } } }),
+    bad('request without a system', 'EMISSING_FIELD', { enrollmentRequest: {} }),
+    bad('empty public key', 'EMISSING_FIELD', { enrollmentKey: {} }),
+    bad('public key of 4096 bytes', 'EINVALID_FIELD', { enrollmentKey: { publicKey: bytesOf(4096, 5) } }),
+    bad('evidence key of 31 bytes', 'EINVALID_FIELD', { enrollment: { systemId: 'system-7f3a', certificate: bytesOf(900, 6), caCertificate: bytesOf(800, 7), evidencePublicKey: bytesOf(31, 8) } }),
+    bad('refusal without a reason', 'EMISSING_FIELD', { enrollmentResult: { accepted: false } }),
+  ]) },
   framing: { transport: 'stream', description: 'Framing: varint length prefix + Envelope; stream-level defects', cases: streamCases('framing', [
     ok('frame with a two-byte length prefix', { chunkResponse: with_(chunkData, { data: with_(chunkData.data, { ciphertext: bytesOf(300, 3) }) }) }),
     { name: 'stream ends inside the length prefix', error: 'ETRUNCATED', hex: '85' },

@@ -31,6 +31,11 @@ const samples: p.SessionMessage[] = [
   { kind: 'chunkResponse', recordingId: id(1), index: 1, data: { ciphertext: new Uint8Array(1000).fill(5), digest: digest(1), last: true } },
   { kind: 'chunkResponse', recordingId: id(1), index: 9, error: { code: 'ERROR_CODE_OUT_OF_RANGE', message: 'index 9 >= 2' } },
   { kind: 'custodyAck', recordingId: id(1), chunksHeld: 2, durableVerified: true, holderSerial: 'SC1', holderSystemId: 'S' },
+  { kind: 'enrollmentRequest', systemId: 'S' },
+  { kind: 'enrollmentKey', publicKey: new Uint8Array(294).fill(3) },
+  { kind: 'enrollment', systemId: 'S', certificate: new Uint8Array(900).fill(4), caCertificate: new Uint8Array(800).fill(5), evidencePublicKey: new Uint8Array(32).fill(6) },
+  { kind: 'enrollmentResult', accepted: true },
+  { kind: 'enrollmentResult', accepted: false, error: { code: 'ERROR_CODE_OTHER_SYSTEM', message: 'adopted by T' } },
 ];
 
 t.test('every kind round-trips through bytes, frames and canonical JSON', async (t) => {
