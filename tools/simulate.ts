@@ -29,6 +29,7 @@ interface Summary {
   dockings: number;
   found: number;
   sessions: number;
+  adopted: number;
   undocksSeen: number;
   missed: string[];
   virtualSeconds: number;
@@ -60,24 +61,27 @@ async function main(): Promise<number> {
 
   world.docks.addStation('station-1', 1);
   const controllerHal = await openEmulatedController(checkConfig({ serial: 'W800-0001', systemId: 'sim-system' }, controllerBoard.schema, 'simulator controller'), world);
-  const controller = await startController(controllerHal, deviceLog('controller'));
+  const controller = await startController(controllerHal, deviceLog('controller'), { adoptCameras: true });
   const cameras: { hal: EmulatedCameraHal; runtime: CameraRuntime }[] = [];
   for (let i = 1; i <= n; i++) {
     const serial = `W100-${String(i).padStart(4, '0')}`;
-    const hal = await openEmulatedCamera(checkConfig({ serial, systemId: 'sim-system', batteryPercent: 40 + i * 5 }, cameraBoard.schema, `simulator camera ${i}`), world);
+    const hal = await openEmulatedCamera(checkConfig({ serial, batteryPercent: 40 + i * 5 }, cameraBoard.schema, `simulator camera ${i}`), world);
     cameras.push({ hal, runtime: await startCamera(hal, deviceLog(serial)) });
   }
+  // First boot: each camera makes its device key (real work, not virtual time) before the shift.
+  await Promise.all(cameras.map((c) => c.runtime.enrollment.ready()));
   say(`simulator: controller W800-0001, docking station on port 1, ${n} camera(s); virtual time starts ${new Date(controllerHal.clock.now()).toISOString()}`);
 
   const dockedAt = new Map<string, number>();
   const latencies: number[] = [];
-  let found = 0, sessions = 0, undocksSeen = 0, dockings = 0;
+  let found = 0, sessions = 0, undocksSeen = 0, dockings = 0, adopted = 0;
   controller.dock.on('docked', (c) => { found++; say(`  found   ${c.serial} on port ${c.port} at ${c.endpoint.address}%${c.endpoint.scope}`); });
   controller.dock.on('session', (c, s) => {
     sessions++;
     const t = dockedAt.get(c.serial);
     if (t !== undefined) latencies.push(tl.time - t);
-    say(`  session ${c.serial}: protocol ${s.version.major}.${s.version.minor}, camera firmware ${s.cameraFirmware}, ${s.recordings} recording(s)`);
+    if (s.membership === 'adopted') adopted++;
+    say(`  session ${c.serial}: protocol ${s.version.major}.${s.version.minor}, ${s.membership === 'adopted' ? 'adopted into sim-system now' : s.membership}, camera firmware ${s.cameraFirmware}, ${s.recordings} recording(s)`);
   });
   controller.dock.on('undocked', (c, why) => { undocksSeen++; say(`  gone    ${c.serial} (${why})`); });
 
@@ -116,14 +120,14 @@ async function main(): Promise<number> {
   await controllerHal.close();
   latencies.sort((a, b) => a - b);
   const summary: Summary = {
-    cameras: n, dockings, found, sessions, undocksSeen, missed,
+    cameras: n, dockings, found, sessions, adopted, undocksSeen, missed,
     virtualSeconds: Math.round(tl.time / 1000), wallSeconds: Number(((performance.now() - wallStart) / 1000).toFixed(2)),
     solicitations: controller.dock.stats.solicitations, beacons: controller.dock.stats.beacons,
     medianDockToSessionMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : -1,
   };
-  say(`summary: ${dockings} dockings, ${found} found, ${sessions} sessions, ${undocksSeen} undocks seen, missed ${missed.length ? missed.join(', ') : 'none'}; median dock-to-session ${summary.medianDockToSessionMs} ms virtual; ${summary.virtualSeconds} s virtual in ${summary.wallSeconds} s wall`);
+  say(`summary: ${dockings} dockings, ${found} found, ${sessions} sessions, ${adopted} cameras adopted, ${undocksSeen} undocks seen, missed ${missed.length ? missed.join(', ') : 'none'}; median dock-to-session ${summary.medianDockToSessionMs} ms virtual; ${summary.virtualSeconds} s virtual in ${summary.wallSeconds} s wall`);
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return missed.length === 0 && sessions >= dockings ? 0 : 1;
+  return missed.length === 0 && sessions >= dockings && adopted === n ? 0 : 1;
 }
 
 process.exitCode = await main().catch((e) => {

@@ -14,6 +14,7 @@ import {
 } from '../../protocols/index.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { Log } from '../common/log.js';
+import type { CameraEnrollment } from './enrollment.js';
 
 /** A session whose peer says nothing for this long is closed. */
 export const SESSION_IDLE_MS = 30_000;
@@ -23,6 +24,8 @@ export interface DockResponderOptions {
   clock: Clock;
   dockInterface: string;
   identity: DeviceIdentity;
+  /** Adoption state: the system id beacons carry, and answers to enrollment messages. */
+  enrollment: CameraEnrollment;
   log: Log;
 }
 
@@ -44,7 +47,7 @@ export function startDockResponder(o: DockResponderOptions): DockResponder {
 
   const beacon = (address: string, nonce: Uint8Array): Beacon => ({
     nonce, cameraSerial: o.identity.serial, model: o.identity.model, firmwareVersion: FIRMWARE_VERSION,
-    systemId: o.identity.systemId, sessionPort: server!.port, linkLocalAddress: parseIpv6(address), bayHint: 0, bootId,
+    systemId: o.enrollment.systemId, sessionPort: server!.port, linkLocalAddress: parseIpv6(address), bayHint: 0, bootId,
   });
 
   async function linkUp(address: string): Promise<void> {
@@ -86,7 +89,7 @@ export function startDockResponder(o: DockResponderOptions): DockResponder {
       for await (const m of session) {
         idle.cancel();
         idle = o.clock.setTimeout(() => stream.destroy(), SESSION_IDLE_MS);
-        const reply = answer(m);
+        const reply = (await o.enrollment.answer(m)) ?? answer(m);
         for (const r of reply) await session.send(r);
         if (m.kind === 'goodbye') break;
       }
@@ -107,7 +110,7 @@ export function startDockResponder(o: DockResponderOptions): DockResponder {
         const chosen = negotiateVersion(SUPPORTED_VERSIONS, m.supported);
         const hello: SessionMessage = {
           kind: 'hello', role: 'ROLE_CAMERA', supported: [...SUPPORTED_VERSIONS], deviceSerial: o.identity.serial,
-          firmwareVersion: FIRMWARE_VERSION, systemId: o.identity.systemId, nonce: randomBytes(16), ...(chosen ? { chosen } : {}),
+          firmwareVersion: FIRMWARE_VERSION, systemId: o.enrollment.systemId, nonce: randomBytes(16), ...(chosen ? { chosen } : {}),
         };
         const result: SessionMessage = chosen
           ? { kind: 'helloResult', accepted: true, negotiated: chosen }

@@ -6,9 +6,11 @@
 import type { CameraHal } from '../../hal/boards/contract.js';
 import type { Log } from '../common/log.js';
 import { startDockResponder, type DockResponder } from './dock-responder.js';
+import { CameraEnrollment } from './enrollment.js';
 
 export interface CameraRuntime {
   readonly dock: DockResponder;
+  readonly enrollment: CameraEnrollment;
   /** Button events seen since boot, for the rig and the simulator. */
   readonly buttonPresses: number;
   stop(): Promise<void>;
@@ -38,9 +40,12 @@ export async function startCamera(hal: CameraHal, log: Log): Promise<CameraRunti
   });
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
 
-  const dock = startDockResponder({ net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, log });
+  const enrollment = new CameraEnrollment({ storage: hal.storage, clock: hal.clock, serial: hal.identity.serial, log });
+  await enrollment.load();
+  const dock = startDockResponder({ net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, log });
   return {
     dock,
+    enrollment,
     get buttonPresses() { return presses; },
     done,
     async stop() {

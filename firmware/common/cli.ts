@@ -22,7 +22,9 @@ export interface Running {
 
 export interface DeviceEntry<H> {
   target: Target;
-  start(hal: H, log: ReturnType<typeof logger>): Promise<Running>;
+  /** Runtime switches of this target (`--name`), with their help text. */
+  switches?: Record<string, string>;
+  start(hal: H, log: ReturnType<typeof logger>, switches: Record<string, boolean>): Promise<Running>;
 }
 
 /** Exit codes: 0 clean stop, 1 device or runtime failure, 2 bad usage or configuration. */
@@ -48,6 +50,7 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
+        ...Object.fromEntries(Object.keys(entry.switches ?? {}).map((k) => [k, { type: 'boolean' as const }])),
       },
       strict: true,
       allowPositionals: false,
@@ -61,7 +64,7 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
     return 0;
   }
   if (args.help) {
-    process.stdout.write(await usage(target));
+    process.stdout.write(await usage(target, entry.switches ?? {}));
     return 0;
   }
   if (!args.board) return fail(EXIT_USAGE, `missing --board NAME; expected one of: ${boardNames(target).join(', ')}`);
@@ -81,10 +84,11 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
 
   let running: Running;
   try {
-    running = await entry.start(hal, log);
+    const switches = Object.fromEntries(Object.keys(entry.switches ?? {}).map((k) => [k, Boolean((args as Record<string, unknown>)[k])]));
+    running = await entry.start(hal, log, switches);
   } catch (e) {
     await hal.close().catch(() => {});
-    return fail(EXIT_RUNTIME, (e as Error).message, e);
+    return fail(e instanceof ConfigError ? EXIT_USAGE : EXIT_RUNTIME, (e as Error).message, e);
   }
   process.stdout.write(`${target} ready: board=${args.board} ${running.summary} firmware=${FIRMWARE_VERSION} in ${Math.round(performance.now() - started)} ms\n`);
 
@@ -107,9 +111,10 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
   return Promise.race([stopped, died]);
 }
 
-async function usage(target: Target): Promise<string> {
+async function usage(target: Target, switches: Record<string, string>): Promise<string> {
+  const names = Object.keys(switches).map((k) => ` [--${k}]`).join('');
   const lines = [
-    `usage: ${target}.mjs --board NAME [--config FILE] [--verbose]`,
+    `usage: ${target}.mjs --board NAME [--config FILE] [--verbose]${names}`,
     '',
     `Runs the ${target} runtime on a board. Prints one "${target} ready: ..." line when up;`,
     'SIGINT/SIGTERM stop it cleanly. Exit status: 0 stopped, 1 device or runtime failure,',
@@ -120,6 +125,7 @@ async function usage(target: Target): Promise<string> {
     '  --config FILE   JSON settings for that board (at most 64 kB); defaults apply without it',
     '  --verbose, -v   log driver and runtime events to stderr (also BWC_DEBUG=1)',
     '  --version       print the firmware version',
+    ...Object.entries(switches).map(([k, doc]) => `  --${k.padEnd(14)}${doc}`),
     '',
     'Boards and their config settings:',
   ];

@@ -2,21 +2,37 @@
  * One session from the controller to a docked camera: connect to its scoped link-local address,
  * exchange hellos (version negotiation), read its manifest. Offload grows here next.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Clock } from '../../hal/clock/contract.js';
 import { formatEndpoint, type Net } from '../../hal/net/contract.js';
 import type { DeviceIdentity } from '../../hal/boards/contract.js';
 import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type SessionMessage } from '../../protocols/index.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { DockedCamera } from './dock-table.js';
+import type { SystemAuthority } from './system-authority.js';
+
+/** The camera belongs to another system (its certificate chains to another CA): no offload. */
+export class UnknownCameraError extends Error {
+  readonly code = 'EUNKNOWN_CAMERA';
+  constructor(readonly serial: string, readonly systemId: string, ours: string) {
+    super(`Unknown camera ${serial}: it belongs to system ${systemId}, not to ${ours}; reset it and add it to this system to use it`);
+    this.name = 'UnknownCameraError';
+  }
+}
+
+/** 'member' of this system, 'adopted' just now, or 'unadopted' (adoption off). */
+export type Membership = 'member' | 'adopted' | 'unadopted';
 
 export const HELLO_TIMEOUT_MS = 5_000;
+/** Adoption makes a key on the camera and signs a certificate here: it gets longer. */
+export const ENROLL_TIMEOUT_MS = 30_000;
 /** The manifest is asked for again this often: news for offload, and proof the camera is there. */
 export const MANIFEST_POLL_MS = 10_000;
 /** A poll unanswered for this long ends the session. */
 export const POLL_TIMEOUT_MS = 5_000;
 
 export interface CameraSession {
+  membership: Membership;
   version: ProtocolVersion;
   cameraFirmware: string;
   recordings: number;
@@ -25,11 +41,21 @@ export interface CameraSession {
   close(): Promise<void>;
 }
 
-export async function openCameraSession(o: { net: Net; clock: Clock; camera: DockedCamera; identity: DeviceIdentity }): Promise<CameraSession> {
+export interface SessionOptions {
+  net: Net;
+  clock: Clock;
+  camera: DockedCamera;
+  identity: DeviceIdentity;
+  authority: SystemAuthority;
+  /** "Add cameras" is on: enroll unadopted cameras into this system. */
+  adopt: boolean;
+}
+
+export async function openCameraSession(o: SessionOptions): Promise<CameraSession> {
   const where = formatEndpoint(o.camera.endpoint);
   const stream = await o.net.connect(o.camera.endpoint, HELLO_TIMEOUT_MS);
   const session = new SessionStream(stream);
-  const timer = o.clock.setTimeout(() => stream.destroy(new Error(`no hello from camera at ${where} within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
+  let timer = o.clock.setTimeout(() => stream.destroy(new Error(`no hello from camera at ${where} within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
   const expect = async <K extends SessionMessage['kind']>(kind: K): Promise<Extract<SessionMessage, { kind: K }>> => {
     const m = await session.read();
     if (!m) throw new Error(`camera at ${where} closed the session while the controller expected ${kind}`);
@@ -39,11 +65,18 @@ export async function openCameraSession(o: { net: Net; clock: Clock; camera: Doc
   try {
     await session.send({
       kind: 'hello', role: 'ROLE_CONTROLLER', supported: [...SUPPORTED_VERSIONS], deviceSerial: o.identity.serial,
-      firmwareVersion: FIRMWARE_VERSION, systemId: o.identity.systemId, nonce: randomBytes(16),
+      firmwareVersion: FIRMWARE_VERSION, systemId: o.authority.systemId, nonce: randomBytes(16),
     });
     const hello = await expect('hello');
     const result = await expect('helloResult');
     if (!result.accepted) throw new Error(`camera ${hello.deviceSerial} refused the session: ${result.error.message}`);
+    let membership: Membership = 'member';
+    if (hello.systemId === '') {
+      membership = o.adopt ? await enroll() : 'unadopted';
+    } else if (hello.systemId !== o.authority.systemId) {
+      await session.send({ kind: 'goodbye', reason: { code: 'ERROR_CODE_OTHER_SYSTEM', message: `this controller serves system ${o.authority.systemId}` } }).catch(() => {});
+      throw new UnknownCameraError(hello.deviceSerial, hello.systemId, o.authority.systemId);
+    }
     await session.send({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 });
     const manifest = await expect('manifest');
     timer.cancel();
@@ -51,7 +84,7 @@ export async function openCameraSession(o: { net: Net; clock: Clock; camera: Doc
     const closed = new Promise<string>((resolve) => {
       stream.once('close', () => { poll.cancel(); resolve(reason); });
     });
-    const live = { version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: manifest.recordings.length };
+    const live = { membership, version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: manifest.recordings.length };
     let polling = false;
     const poll = o.clock.setInterval(() => {
       if (polling) return;
@@ -63,6 +96,7 @@ export async function openCameraSession(o: { net: Net; clock: Clock; camera: Doc
         .finally(() => { deadline.cancel(); polling = false; });
     }, MANIFEST_POLL_MS);
     return {
+      get membership() { return live.membership; },
       get version() { return live.version; },
       get cameraFirmware() { return live.cameraFirmware; },
       get recordings() { return live.recordings; },
@@ -77,5 +111,21 @@ export async function openCameraSession(o: { net: Net; clock: Clock; camera: Doc
     timer.cancel();
     stream.destroy();
     throw e;
+  }
+
+  /** Adoption: the camera's key in, a certificate of this system out. */
+  async function enroll(): Promise<Membership> {
+    timer.cancel();
+    timer = o.clock.setTimeout(() => stream.destroy(new Error(`adoption of camera at ${where} did not finish within ${ENROLL_TIMEOUT_MS} ms`)), ENROLL_TIMEOUT_MS);
+    await session.send({ kind: 'enrollmentRequest', systemId: o.authority.systemId });
+    const key = await expect('enrollmentKey');
+    const issued = o.authority.issueCamera(o.camera.serial, key.publicKey, o.clock.now());
+    await session.send({
+      kind: 'enrollment', systemId: o.authority.systemId, certificate: new Uint8Array(new X509Certificate(issued.certPem).raw),
+      caCertificate: new Uint8Array(new X509Certificate(o.authority.ca.certPem).raw), evidencePublicKey: o.authority.evidencePublicKey,
+    });
+    const done = await expect('enrollmentResult');
+    if (!done.accepted) throw new Error(`camera ${o.camera.serial} refused adoption: ${done.error.message}`);
+    return 'adopted';
   }
 }

@@ -11,7 +11,8 @@ import type { MulticastSocket, Net } from '../../hal/net/contract.js';
 import type { DeviceIdentity, DockPort } from '../../hal/boards/contract.js';
 import { DISCOVERY_GROUP, DISCOVERY_PORT, decodeDiscoveryDatagram, encodeDiscoveryDatagram, formatIpv6, toHex } from '../../protocols/index.js';
 import { dockStep, emptyTable, type DockEffect, type DockInput, type DockTable, type DockedCamera } from './dock-table.js';
-import { openCameraSession, type CameraSession } from './camera-session.js';
+import { openCameraSession, UnknownCameraError, type CameraSession } from './camera-session.js';
+import type { SystemAuthority } from './system-authority.js';
 import type { Log } from '../common/log.js';
 
 export const SOLICIT_INTERVAL_MS = 5_000;
@@ -23,6 +24,7 @@ export interface DockPortsEvents {
   undocked: [DockedCamera, string];
   session: [DockedCamera, CameraSession];
   'session-failed': [DockedCamera, Error];
+  'unknown-camera': [DockedCamera, UnknownCameraError];
 }
 
 export class DockPorts extends EventEmitter<DockPortsEvents> {
@@ -36,7 +38,7 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
   /** Solicitations sent, beacons received and malformed datagrams dropped, per run. */
   readonly stats = { solicitations: 0, beacons: 0, malformed: 0 };
 
-  constructor(private readonly o: { net: Net; clock: Clock; ports: DockPort[]; identity: DeviceIdentity; log: Log }) {
+  constructor(private readonly o: { net: Net; clock: Clock; ports: DockPort[]; identity: DeviceIdentity; authority: SystemAuthority; adopt: boolean; log: Log }) {
     super();
   }
 
@@ -144,14 +146,16 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
   private async openSession(camera: DockedCamera): Promise<void> {
     this.sessions.get(camera.serial)?.close();
     try {
-      const session = await openCameraSession({ net: this.o.net, clock: this.o.clock, camera, identity: this.o.identity });
+      const session = await openCameraSession({ net: this.o.net, clock: this.o.clock, camera, identity: this.o.identity, authority: this.o.authority, adopt: this.o.adopt });
       if (this.stopped || this.table.get(camera.serial)?.bootId !== camera.bootId) {
         await session.close();
         return;
       }
       this.sessions.set(camera.serial, session);
       this.apply({ type: 'session-opened', at: this.o.clock.monotonic(), serial: camera.serial });
-      this.o.log.info('session', `session with ${camera.serial}: protocol ${session.version.major}.${session.version.minor}, ${session.recordings} recording(s) on the camera`);
+      if (session.membership === 'adopted') this.o.log.info('adoption', `adopted camera ${camera.serial} into system ${this.o.authority.systemId}`);
+      if (session.membership === 'unadopted') this.o.log.info('adoption', `camera ${camera.serial} is not adopted: "Add cameras" to adopt it (no offload until then)`);
+      this.o.log.info('session', `session with ${camera.serial}: protocol ${session.version.major}.${session.version.minor}, ${session.membership}, ${session.recordings} recording(s) on the camera`);
       this.emit('session', camera, session);
       session.closed.then((reason) => {
         if (this.sessions.get(camera.serial) !== session) return;
@@ -159,6 +163,12 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
         this.apply({ type: 'session-ended', at: this.o.clock.monotonic(), serial: camera.serial, reason });
       });
     } catch (err) {
+      if (err instanceof UnknownCameraError) {
+        this.o.log.warn('adoption', `${err.message} (port ${camera.port})`);
+        this.apply({ type: 'camera-unknown', at: this.o.clock.monotonic(), serial: camera.serial, systemId: err.systemId });
+        this.emit('unknown-camera', camera, err);
+        return;
+      }
       this.o.log.warn('session', `session with ${camera.serial} at ${camera.endpoint.address}%${camera.endpoint.scope} failed: ${(err as Error).message}`);
       this.apply({ type: 'session-ended', at: this.o.clock.monotonic(), serial: camera.serial, reason: (err as Error).message });
       this.emit('session-failed', camera, err as Error);

@@ -14,7 +14,8 @@ export const UNDOCK_SILENCE_MS = 15_000;
 /** After a failed session, wait this long before trying again. */
 export const SESSION_RETRY_MS = 2_000;
 
-export type Phase = 'discovered' | 'connecting' | 'in-session' | 'retry-wait';
+/** 'unknown': the camera belongs to another system (the manual's "Unknown camera"): no session, no offload. */
+export type Phase = 'discovered' | 'connecting' | 'in-session' | 'retry-wait' | 'unknown';
 
 export interface DockedCamera {
   serial: string;
@@ -47,6 +48,7 @@ export type DockInput =
   | BeaconSeen
   | { type: 'session-opened'; at: number; serial: string }
   | { type: 'session-ended'; at: number; serial: string; reason: string }
+  | { type: 'camera-unknown'; at: number; serial: string; systemId: string }
   | { type: 'link-down'; at: number; port: number }
   | { type: 'tick'; at: number };
 
@@ -92,6 +94,11 @@ export function dockStep(table: DockTable, input: DockInput): Step {
     case 'session-ended': {
       const c = next.get(input.serial);
       if (c) set({ ...c, phase: 'retry-wait', retryAt: input.at + SESSION_RETRY_MS });
+      break;
+    }
+    case 'camera-unknown': {
+      const c = next.get(input.serial);
+      if (c) set({ ...c, phase: 'unknown', systemId: input.systemId });
       break;
     }
     case 'link-down': {

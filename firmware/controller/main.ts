@@ -5,10 +5,11 @@ import { startController } from './runtime.js';
 
 process.exitCode = await runDevice<ControllerHal>({
   target: 'controller',
-  async start(hal, log) {
-    const runtime = await startController(hal, log);
+  switches: { 'adopt-cameras': '"Add cameras": adopt unadopted cameras as they dock (they get this system\'s certificate)' },
+  async start(hal, log, switches) {
+    const runtime = await startController(hal, log, { adoptCameras: switches['adopt-cameras'] ?? false });
     return {
-      summary: `serial=${hal.identity.serial} ports=${hal.ports.map((p) => `${p.port}:${p.interface}`).join(',')}`,
+      summary: `serial=${hal.identity.serial} system=${hal.identity.systemId} ports=${hal.ports.map((p) => `${p.port}:${p.interface}`).join(',')}`,
       stop: () => runtime.stop(),
       done: runtime.done,
     };

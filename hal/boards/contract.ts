@@ -16,7 +16,7 @@ export interface DeviceIdentity {
   serial: string;
   /** Product model, e.g. W100 or W800. */
   model: string;
-  /** Body-worn system this device belongs to; empty while unadopted (cameras). */
+  /** Body-worn system: the controller's from its config; '' for a camera (adoption decides, see firmware/camera/enrollment.ts). */
   systemId: string;
 }
 

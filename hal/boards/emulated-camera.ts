@@ -26,7 +26,7 @@ const schema: Schema = {
   seed: { type: 'integer', default: 1, min: 0, doc: 'seed of the emulators\' randomness (torn writes, loss)' },
 };
 
-interface Config { serial: string; model: string; systemId: string; storageBytes: number; batteryPercent: number; clockSkewMs: number; seed: number }
+interface Config { serial: string; model: string; storageBytes: number; batteryPercent: number; clockSkewMs: number; seed: number }
 
 export const DOCK_INTERFACE = 'dock0';
 
@@ -62,7 +62,7 @@ export async function openEmulatedCamera(raw: Record<string, unknown>, worldIn?:
   let closed = false;
   return {
     target: 'camera', board: 'emulated-camera',
-    identity: { serial: c.serial, model: c.model, systemId: c.systemId },
+    identity: { serial: c.serial, model: c.model, systemId: '' },
     clock, storage: medium.mount(), net, dockInterface: DOCK_INTERFACE, video, power, buttons, indicators, serial,
     emulators: { world, clock, medium, net, video, power, buttons, indicators, serial },
     async close() {

@@ -48,7 +48,7 @@ const schema: Schema = {
 };
 
 interface Config {
-  serial: string; model: string; systemId: string; storageDir: string; dockInterface: string; linkPollMs: number;
+  serial: string; model: string; storageDir: string; dockInterface: string; linkPollMs: number;
   video: { command: string[]; width: number; height: number; fps: number };
   buttons: { device: string; keymap: Record<string, string> };
   power: { root: string; battery: string; dock: string; pollMs: number };
@@ -78,7 +78,7 @@ export const board: Board<CameraHal> = {
       const serial = new LinuxSerial({ ...(log ? { log } : {}) });
       return {
         target: 'camera', board: 'linux-camera',
-        identity: { serial: c.serial, model: c.model, systemId: c.systemId },
+        identity: { serial: c.serial, model: c.model, systemId: '' },
         clock, storage, net, dockInterface: c.dockInterface, video, power, buttons, indicators, serial,
         close: async () => { for (const close of closers.splice(0).reverse()) await close(); },
       };

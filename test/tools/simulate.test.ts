@@ -11,6 +11,7 @@ t.test('npm start: 4 cameras docked, found, in session, undocked and re-docked',
   t.equal(s.dockings, 8);
   t.equal(s.found, 8, 'every docking found');
   t.equal(s.sessions, 8, 'a session with each');
+  t.equal(s.adopted, 4, 'each camera adopted at its first dock');
   t.equal(s.undocksSeen, 4, 'every undock noticed');
   t.same(s.missed, []);
   t.ok(s.beacons >= 8 && s.solicitations >= 1);

@@ -75,7 +75,7 @@ async function fakeDevice(dir: string, withBattery: boolean): Promise<void> {
 }
 
 /** Start the controller and every camera of `world` from the built bundles in `dist/`. */
-export async function startRealSystem(world: NetnsWorld, options: { linkPollMs?: number } = {}): Promise<RealSystem> {
+export async function startRealSystem(world: NetnsWorld, options: { linkPollMs?: number; adoptCameras?: boolean } = {}): Promise<RealSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'bwc-real-'));
   const fifos: FileHandle[] = [];
   const linkPollMs = options.linkPollMs ?? 100;
@@ -90,12 +90,12 @@ export async function startRealSystem(world: NetnsWorld, options: { linkPollMs?:
       execFileSync('mkfifo', [join(d, 'event0')]);
       fifos.push(await open(join(d, 'event0'), 'r+'));
       await writeFile(join(d, 'config.json'), JSON.stringify({
-        serial: cameraSerial(name), systemId: 'netns-system', storageDir: join(d, 'store'), dockInterface: 'dock0', linkPollMs,
+        serial: cameraSerial(name), storageDir: join(d, 'store'), dockInterface: 'dock0', linkPollMs,
         buttons: { device: join(d, 'event0') }, power: { root: join(d, 'sys/power_supply'), pollMs: 1000 }, leds: { root: join(d, 'sys/leds') },
       }));
     }
   }
-  const controller = new DeviceProcess('controller', world.ns('ctl'), ['dist/controller.mjs', '--board', 'linux-controller', '--config', join(dir, 'ctl', 'config.json')]);
+  const controller = new DeviceProcess('controller', world.ns('ctl'), ['dist/controller.mjs', '--board', 'linux-controller', '--config', join(dir, 'ctl', 'config.json'), ...(options.adoptCameras ? ['--adopt-cameras'] : [])]);
   for (const s of world.stations) {
     for (const name of s.cameras) cameras.set(name, new DeviceProcess(name, world.ns(name), ['dist/camera.mjs', '--board', 'linux-camera', '--config', join(dir, name, 'config.json')]));
   }

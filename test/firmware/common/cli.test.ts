@@ -20,6 +20,7 @@ t.test('--help lists every board with its settings', async (t) => {
     t.match(r.stdout, new RegExp(`usage: ${bundle}.mjs --board NAME`));
     t.match(r.stdout, bundle === 'camera' ? /linux-camera:[\s\S]*emulated-camera:/ : /linux-controller:[\s\S]*emulated-controller:/);
     t.match(r.stdout, /serial: a string matching .* \(required\)/);
+    if (bundle === 'controller') t.match(r.stdout, /--adopt-cameras\s+"Add cameras"/);
   }
 });
 
@@ -56,6 +57,7 @@ t.test('a config file that is missing, not JSON, or wrong names the file and eve
   const noSerial = await runBundle('controller', ['--board', 'emulated-controller']);
   t.equal(noSerial.code, 2);
   t.match(noSerial.stderr, /serial: missing, expected a string matching/);
+  t.match(noSerial.stderr, /systemId: missing, expected a string matching .*this body-worn system's id/);
 });
 
 t.test('emulated boards start, print one ready line and stop cleanly on SIGTERM', async (t) => {
@@ -65,7 +67,7 @@ t.test('emulated boards start, print one ready line and stop cleanly on SIGTERM'
   t.equal(cam.code, 0, 'clean exit after SIGTERM');
   await writeFile(join(dir, 'ctl.json'), JSON.stringify({ serial: 'W800-0001', systemId: 'sys-1' }));
   const ctl = await runUntilReady('controller', ['--board', 'emulated-controller', '--config', join(dir, 'ctl.json')]);
-  t.match(ctl.ready, /^controller ready: board=emulated-controller serial=W800-0001 ports=1:port1,2:port2,3:port3,4:port4,5:port5/);
+  t.match(ctl.ready, /^controller ready: board=emulated-controller serial=W800-0001 system=sys-1 ports=1:port1,2:port2,3:port3,4:port4,5:port5/);
   t.equal(ctl.code, 0);
 });
 
@@ -118,13 +120,13 @@ t.test('linux-controller: a missing port interface names the port; with lo as po
   const sys = await fakeSysfs(join(dir, 'sys2'));
   const store = join(dir, 'store2');
   await mkdir(store, { recursive: true });
-  await writeFile(join(dir, 'ctl-bad.json'), JSON.stringify({ serial: 'W800-2', storageDir: store, ports: { 1: 'lo', 3: 'ethX9' }, leds: { root: sys.leds } }));
+  await writeFile(join(dir, 'ctl-bad.json'), JSON.stringify({ serial: 'W800-2', systemId: 'site-a', storageDir: store, ports: { 1: 'lo', 3: 'ethX9' }, leds: { root: sys.leds } }));
   const bad = await runBundle('controller', ['--board', 'linux-controller', '--config', join(dir, 'ctl-bad.json')]);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /docking-station port 3 interface not found at ethX9: expected a network interface/);
-  await writeFile(join(dir, 'ctl-ok.json'), JSON.stringify({ serial: 'W800-2', storageDir: store, ports: { 1: 'lo' }, leds: { root: sys.leds } }));
+  await writeFile(join(dir, 'ctl-ok.json'), JSON.stringify({ serial: 'W800-2', systemId: 'site-a', storageDir: store, ports: { 1: 'lo' }, leds: { root: sys.leds } }));
   const ok = await runUntilReady('controller', ['--board', 'linux-controller', '--config', join(dir, 'ctl-ok.json')]);
-  t.match(ok.ready, /^controller ready: board=linux-controller serial=W800-2 ports=1:lo/);
+  t.match(ok.ready, /^controller ready: board=linux-controller serial=W800-2 system=site-a ports=1:lo/);
   t.equal(ok.code, 0, ok.stderr);
 });
 
