@@ -6,7 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { DEVICE_KEY_PATH } from '../../firmware/camera/enrollment.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,6 +56,8 @@ export const cameraSerial = (name: string) => `W100-${name.toUpperCase()}`;
 export interface RealSystem {
   controller: DeviceProcess;
   cameras: Map<string, DeviceProcess>;
+  /** Resolve when every camera has made its device key (first boot work, done in the background). */
+  deviceKeys(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +104,16 @@ export async function startRealSystem(world: NetnsWorld, options: { linkPollMs?:
   }
   return {
     controller, cameras,
+    async deviceKeys(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (const name of cameras.keys()) {
+        const file = join(dir, name, 'store', DEVICE_KEY_PATH);
+        while (!(await stat(file).then(() => true, () => false))) {
+          if (Date.now() > deadline) throw new Error(`camera ${name} made no device key (${file}) within ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    },
     async stop() {
       await Promise.all([controller.stop(), ...[...cameras.values()].map((c) => c.stop())]);
       for (const f of fifos) await f.close();
