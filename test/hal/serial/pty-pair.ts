@@ -41,15 +41,43 @@ export async function ptyPair(): Promise<PtyPair> {
   return { dir, host, far, socat, kill };
 }
 
-/** Play the device on the far end with plain fs reads and writes. */
+/**
+ * Play the device on the far end with plain fs reads and writes. Reads are non-blocking and
+ * polled: a blocking read of a PTY parks a libuv threadpool thread until data comes, and a few
+ * of those starve the pool the serial driver's own reads and closes run on.
+ */
 export async function farDevice(pair: PtyPair): Promise<SerialDevice & { close(): Promise<void> }> {
   const fh: FileHandle = await open(pair.far, constants.O_RDWR | constants.O_NOCTTY);
+  const rh: FileHandle = await open(pair.far, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
   const chunks: Buffer[] = [];
   let total = 0, taken = 0;
   const wakers = new Set<() => void>();
-  const stream = fh.createReadStream({ autoClose: false, highWaterMark: 65536 });
-  stream.on('data', (c) => { chunks.push(c as Buffer); total += c.length; for (const w of wakers) w(); });
-  stream.on('error', () => {}); // EIO once socat is gone
+  let stalled = false, closed = false, pumping = false;
+  let timer: NodeJS.Timeout | undefined;
+  const pump = async (): Promise<void> => {
+    if (pumping || closed || stalled) return;
+    pumping = true;
+    try {
+      for (;;) {
+        if (closed || stalled) return;
+        const buf = Buffer.allocUnsafe(65536);
+        let n: number;
+        try {
+          n = (await rh.read(buf, 0, buf.length, null)).bytesRead;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN' && !closed) timer = setTimeout(() => void pump(), 5);
+          return; // EAGAIN: poll again soon; EIO: socat is gone
+        }
+        if (n === 0) { timer = setTimeout(() => void pump(), 5); return; }
+        chunks.push(buf.subarray(0, n));
+        total += n;
+        for (const w of wakers) w();
+      }
+    } finally {
+      pumping = false;
+    }
+  };
+  void pump();
   return {
     async send(bytes) {
       await fh.write(bytes);
@@ -63,16 +91,19 @@ export async function farDevice(pair: PtyPair): Promise<SerialDevice & { close()
       total -= taken + n; taken = 0;
       return out;
     },
-    async stall(stalled) {
-      if (stalled) stream.pause(); else stream.resume();
+    async stall(on) {
+      stalled = on;
+      if (!on) void pump();
     },
     async vanish() {
       await pair.kill();
     },
     async close() {
+      closed = true;
+      clearTimeout(timer);
       await pair.kill();
-      stream.destroy();
       await fh.close().catch(() => {});
+      await rh.close().catch(() => {});
       await rm(pair.dir, { recursive: true, force: true });
     },
   };
