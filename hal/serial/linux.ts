@@ -3,6 +3,7 @@
  * port is listed or opened, so bundles that never use real serial never load it. Listing falls
  * back to sysfs where udev is missing; an I/O error on an open port means the device went away.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { BindingInterface, BindingPortInterface } from '@serialport/bindings-cpp';
 import { DeviceGoneError, HalError } from '../errors.js';
@@ -10,8 +11,12 @@ import {
   busyPort, canceledError, checkOpenOptions, checkReadSize, checkWriteData, closedError, EXPECTED_TTY, missingPort,
   type OpenOptions, type PortInfo, type SerialBus, type SerialPort,
 } from './contract.js';
-import { PortEnd, ReceiveBuffer } from './port-state.js';
+import { ReceiveBuffer } from './port-state.js';
+import { DeviceEnd } from '../device-end.js';
 import { DEFAULT_SYSFS_PORT_SOURCES, listSysfsPorts } from './sysfs-ports.js';
+
+/** How often an open port checks its device node still exists. */
+export const VANISH_CHECK_MS = 1000;
 
 const LOG = 'bw:hal:serial';
 
@@ -137,12 +142,18 @@ interface PendingWrite {
 
 class LinuxSerialPort implements SerialPort {
   private readonly buffer = new ReceiveBuffer();
-  private readonly end = new PortEnd();
+  private readonly end = new DeviceEnd();
   private writes: PendingWrite[] = [];
   private writing = false;
   private pumping = false;
   private closing: Promise<void> | undefined;
   private releasing: Promise<void> | undefined;
+  /**
+   * Checks every VANISH_CHECK_MS that the device node still exists: an unplugged USB adapter
+   * (or a PTY whose other side died) is then noticed even when the OS read path stays silent.
+   * A synchronous stat, so a busy libuv threadpool cannot delay it. Not virtual time: I/O pacing.
+   */
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     readonly path: string,
@@ -152,6 +163,10 @@ class LinuxSerialPort implements SerialPort {
     private readonly log: (namespace: string, message: string) => void,
   ) {
     void this.pump();
+    this.watchdog = setInterval(() => {
+      if (this.isOpen && !existsSync(this.path)) this.gone(new Error(`${this.path} no longer exists`));
+    }, VANISH_CHECK_MS);
+    this.watchdog.unref();
   }
 
   get isOpen(): boolean { return !this.end.ended && !this.closing; }
@@ -250,6 +265,7 @@ class LinuxSerialPort implements SerialPort {
   }
 
   private release(): Promise<void> {
+    clearInterval(this.watchdog);
     this.releasing ??= this.binding.close().catch(() => {});
     return this.releasing;
   }
