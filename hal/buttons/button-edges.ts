@@ -4,6 +4,7 @@
  */
 import type { HalError } from '../errors.js';
 import type { ButtonAction, ButtonEvent } from './contract.js';
+import { DeviceEnd } from '../device-end.js';
 
 export interface EdgeStats {
   /** Events delivered. */
@@ -16,11 +17,10 @@ export class ButtonEdges {
   private held = new Set<string>();
   private lastAt = -Infinity;
   private listeners: ((e: ButtonEvent) => void)[] = [];
-  private closeListeners = new Set<(error: HalError | undefined) => void>();
-  private result: { error: HalError | undefined } | undefined;
+  private readonly closing = new DeviceEnd();
   readonly stats: EdgeStats = { delivered: 0, unpaired: 0 };
 
-  get ended(): boolean { return this.result !== undefined; }
+  get ended(): boolean { return this.closing.ended; }
 
   isPressed(button: string): boolean { return this.held.has(button); }
 
@@ -32,7 +32,7 @@ export class ButtonEdges {
    * event's time if earlier). Returns false when dropped by the alternation rule or after the end.
    */
   edge(button: string, action: ButtonAction, at: number): boolean {
-    if (this.result) return false;
+    if (this.closing.ended) return false;
     const down = this.held.has(button);
     if ((action === 'press') === down) {
       this.stats.unpaired++;
@@ -58,25 +58,14 @@ export class ButtonEdges {
   }
 
   onClose(listener: (error: HalError | undefined) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`onClose: listener must be a function, got ${typeof listener}`);
-    if (this.result) {
-      const { error } = this.result;
-      let removed = false;
-      process.nextTick(() => { if (!removed) listener(error); });
-      return () => { removed = true; };
-    }
-    this.closeListeners.add(listener);
-    return () => { this.closeListeners.delete(listener); };
+    return this.closing.add(listener);
   }
 
   /** End once: close() (no error) or the device went away (releases first, then the error). */
   end(error: HalError | undefined, at: number): void {
-    if (this.result) return;
+    if (this.closing.ended) return;
     if (error) this.releaseAll(at);
-    this.result = { error };
     this.listeners = [];
-    const ls = [...this.closeListeners];
-    this.closeListeners.clear();
-    for (const l of ls) l(error);
+    this.closing.end(error);
   }
 }

@@ -9,7 +9,8 @@ import {
   busyPort, canceledError, checkOpenOptions, checkReadSize, checkWriteData, closedError, missingPort,
   type OpenOptions, type PortInfo, type SerialBus, type SerialPort,
 } from './contract.js';
-import { PortEnd, ReceiveBuffer } from './port-state.js';
+import { ReceiveBuffer } from './port-state.js';
+import { DeviceEnd } from '../device-end.js';
 
 const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
@@ -143,7 +144,7 @@ interface PendingWrite {
 
 class EmulatedSerialPort implements SerialPort {
   private readonly buffer = new ReceiveBuffer();
-  private readonly end = new PortEnd();
+  private readonly end = new DeviceEnd();
   private writes: PendingWrite[] = [];
   private flushing = false;
   private closing: Promise<void> | undefined;
