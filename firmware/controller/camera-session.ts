@@ -122,7 +122,7 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
     const issued = o.authority.issueCamera(o.camera.serial, key.publicKey, o.clock.now());
     await session.send({
       kind: 'enrollment', systemId: o.authority.systemId, certificate: new Uint8Array(new X509Certificate(issued.certPem).raw),
-      caCertificate: new Uint8Array(new X509Certificate(o.authority.ca.certPem).raw), evidencePublicKey: o.authority.evidencePublicKey,
+      caCertificate: o.authority.caCertificateDer, evidencePublicKey: o.authority.evidencePublicKey,
     });
     const done = await expect('enrollmentResult');
     if (!done.accepted) throw new Error(`camera ${o.camera.serial} refused adoption: ${done.error.message}`);

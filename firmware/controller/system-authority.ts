@@ -16,7 +16,19 @@ interface Stored {
 }
 
 export class SystemAuthority {
-  private constructor(readonly ca: SystemCa, private readonly evidencePrivateKeyPem: string) {}
+  /** Raw 32-byte X25519 public key cameras seal recording keys to. */
+  readonly evidencePublicKey: Uint8Array;
+  /** Raw 32-byte X25519 private key, to unseal recording keys. */
+  readonly evidencePrivateKey: Uint8Array;
+  /** The CA certificate as X.509 DER, as enrollment sends it. */
+  readonly caCertificateDer: Uint8Array;
+
+  private constructor(readonly ca: SystemCa, evidencePrivateKeyPem: string) {
+    const privateKey = createPrivateKey(evidencePrivateKeyPem);
+    this.evidencePrivateKey = new Uint8Array(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'));
+    this.evidencePublicKey = new Uint8Array(Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url'));
+    this.caCertificateDer = new Uint8Array(new X509Certificate(ca.certPem).raw);
+  }
 
   /** Load this system's authority from `storage`, or make it (first boot of the system). */
   static async open(storage: Storage, systemId: string, now: number): Promise<SystemAuthority> {
@@ -36,18 +48,6 @@ export class SystemAuthority {
 
   get systemId(): string {
     return this.ca.systemId;
-  }
-
-  /** Raw 32-byte X25519 public key cameras seal recording keys to. */
-  get evidencePublicKey(): Uint8Array {
-    const jwk = createPublicKey(createPrivateKey(this.evidencePrivateKeyPem)).export({ format: 'jwk' });
-    return new Uint8Array(Buffer.from(jwk.x!, 'base64url'));
-  }
-
-  /** Raw 32-byte X25519 private key, to unseal recording keys. */
-  get evidencePrivateKey(): Uint8Array {
-    const jwk = createPrivateKey(this.evidencePrivateKeyPem).export({ format: 'jwk' });
-    return new Uint8Array(Buffer.from(jwk.d!, 'base64url'));
   }
 
   /** A camera certificate for the SubjectPublicKeyInfo DER `spki`. */

@@ -257,8 +257,12 @@ export class LinuxIndicators implements Indicators {
   /** Light exactly the components of `color` (null: none) of indicator `name`, steadily. */
   private async show(name: string, color: LedColor | null): Promise<void> {
     const parts = this.indicators.get(name)!;
-    const lit = color ? componentsFor(parts, color)! : [];
-    for (const led of Object.values(parts)) {
+    await this.lightOnly(name, color ? componentsFor(parts, color)! : []);
+  }
+
+  /** Steadily light exactly the LEDs `lit` of indicator `name`; the others off. */
+  private async lightOnly(name: string, lit: SysfsLed[]): Promise<void> {
+    for (const led of Object.values(this.indicators.get(name)!)) {
       if (lit.includes(led)) continue;
       await this.setTrigger(led, 'none');
       await this.write(led, 'brightness', 0);
@@ -271,14 +275,8 @@ export class LinuxIndicators implements Indicators {
 
   /** Flash with the kernel's timer trigger: it keeps flashing without us. */
   private async hardwareFlash(name: string, lit: SysfsLed[], onMs: number, offMs: number): Promise<void> {
-    for (const led of Object.values(this.indicators.get(name)!)) {
-      if (lit.includes(led)) continue;
-      await this.setTrigger(led, 'none');
-      await this.write(led, 'brightness', 0);
-    }
+    await this.lightOnly(name, lit);
     for (const led of lit) {
-      await this.setTrigger(led, 'none');
-      await this.write(led, 'brightness', led.maxBrightness);
       await this.setTrigger(led, 'timer', true);
       // A real kernel creates delay_on/delay_off when the timer trigger is set; a fake has them already.
       for (const f of ['delay_on', 'delay_off']) {
