@@ -6,7 +6,8 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Clock } from '../../hal/clock/contract.js';
 import { formatEndpoint, type Net } from '../../hal/net/contract.js';
 import type { DeviceIdentity } from '../../hal/boards/contract.js';
-import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type SessionMessage } from '../../protocols/index.js';
+import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type Recording, type SessionMessage } from '../../protocols/index.js';
+import { SessionChannel } from './session-channel.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { DockedCamera } from './dock-table.js';
 import type { SystemAuthority } from './system-authority.js';
@@ -30,12 +31,20 @@ export const ENROLL_TIMEOUT_MS = 30_000;
 export const MANIFEST_POLL_MS = 10_000;
 /** A poll unanswered for this long ends the session. */
 export const POLL_TIMEOUT_MS = 5_000;
+/** A manifest longer than this many pages is refused (a camera holds far fewer recordings). */
+export const MAX_MANIFEST_PAGES = 10_000;
 
 export interface CameraSession {
   membership: Membership;
   version: ProtocolVersion;
   cameraFirmware: string;
   recordings: number;
+  /** Requests on the session (offload). */
+  channel: SessionChannel;
+  /** Every manifest read (at open and each poll), all pages: returns an unsubscribe. */
+  onManifest(listener: (recordings: Recording[]) => void): () => void;
+  /** Read the manifest now (undefined when a read is under way or the session ended). */
+  pollNow(): Promise<Recording[] | undefined>;
   /** Resolves with the reason when the session ends. */
   closed: Promise<string>;
   close(): Promise<void>;
@@ -77,34 +86,56 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
       await session.send({ kind: 'goodbye', reason: { code: 'ERROR_CODE_OTHER_SYSTEM', message: `this controller serves system ${o.authority.systemId}` } }).catch(() => {});
       throw new UnknownCameraError(hello.deviceSerial, hello.systemId, o.authority.systemId);
     }
-    await session.send({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 });
-    const manifest = await expect('manifest');
     timer.cancel();
-    let reason = 'connection closed';
-    const closed = new Promise<string>((resolve) => {
-      stream.once('close', () => { poll.cancel(); resolve(reason); });
-    });
-    const live = { membership, version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: manifest.recordings.length };
+    const channel = new SessionChannel(session, o.clock, where);
+    const manifestListeners = new Set<(recordings: Recording[]) => void>();
+    const live = { membership, version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: 0 };
+    const fetchManifest = async (): Promise<Recording[]> => {
+      const all: Recording[] = [];
+      let after: Uint8Array = new Uint8Array(0);
+      for (let page = 0; ; page++) {
+        if (page > MAX_MANIFEST_PAGES) throw new Error(`camera at ${where} sent more than ${MAX_MANIFEST_PAGES} manifest pages`);
+        const m = await channel.request({ kind: 'manifestRequest', afterRecordingId: after, maxRecordings: 0 }, 'manifest', POLL_TIMEOUT_MS);
+        all.push(...m.recordings);
+        const last = m.recordings[m.recordings.length - 1];
+        if (!m.more || !last) break;
+        after = last.recordingId;
+      }
+      live.recordings = all.length;
+      for (const l of manifestListeners) l(all);
+      return all;
+    };
+    await fetchManifest();
     let polling = false;
-    const poll = o.clock.setInterval(() => {
-      if (polling) return;
+    const pollNow = async (): Promise<Recording[] | undefined> => {
+      if (polling || !channel.isOpen) return undefined;
       polling = true;
-      const deadline = o.clock.setTimeout(() => { reason = `no manifest from ${where} within ${POLL_TIMEOUT_MS} ms`; stream.destroy(); }, POLL_TIMEOUT_MS);
-      session.send({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 })
-        .then(() => expect('manifest'))
-        .then((m) => { live.recordings = m.recordings.length; }, (e: Error) => { reason = e.message; stream.destroy(); })
-        .finally(() => { deadline.cancel(); polling = false; });
-    }, MANIFEST_POLL_MS);
+      try {
+        return await fetchManifest();
+      } catch (e) {
+        channel.close((e as Error).message);
+        return undefined;
+      } finally {
+        polling = false;
+      }
+    };
+    const poll = o.clock.setInterval(() => void pollNow(), MANIFEST_POLL_MS);
+    const closed = channel.closed.then((reason) => { poll.cancel(); return reason; });
     return {
       get membership() { return live.membership; },
       get version() { return live.version; },
       get cameraFirmware() { return live.cameraFirmware; },
       get recordings() { return live.recordings; },
+      channel,
+      onManifest(listener) {
+        manifestListeners.add(listener);
+        return () => manifestListeners.delete(listener);
+      },
+      pollNow,
       closed,
       async close() {
         poll.cancel();
-        await session.send({ kind: 'goodbye' }).catch(() => {});
-        stream.destroy();
+        channel.close('closed by the controller', true);
       },
     };
   } catch (e) {

@@ -7,15 +7,27 @@ import type { Log } from '../common/log.js';
 import { DockPorts } from './dock-ports.js';
 import { SystemAuthority } from './system-authority.js';
 import { ConfigError } from '../../hal/errors.js';
+import { EvidenceBuffer } from './buffer/evidence-buffer.js';
+import { Offload } from './offload/offload.js';
+import { UserPriorities } from './offload/priorities.js';
+import { TransferSlots } from './offload/transfer-slots.js';
+
+/** Recordings pulled from cameras at once, across every port (each camera offloads one at a time). */
+export const DEFAULT_CONCURRENT_TRANSFERS = 4;
 
 export interface ControllerOptions {
   /** "Add cameras": adopt unadopted cameras docked from now on. */
   adoptCameras?: boolean;
+  /** Recordings pulled at once across all cameras (default DEFAULT_CONCURRENT_TRANSFERS). */
+  concurrentTransfers?: number;
 }
 
 export interface ControllerRuntime {
   readonly dock: DockPorts;
   readonly authority: SystemAuthority;
+  readonly buffer: EvidenceBuffer;
+  readonly offload: Offload;
+  readonly priorities: UserPriorities;
   stop(): Promise<void>;
   done: Promise<void>;
 }
@@ -24,11 +36,23 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
   if (!hal.identity.systemId) throw new ConfigError('systemId: missing, expected this body-worn system\'s id (letters, digits, \'-\'); a controller needs one to adopt cameras and issue certificates');
   const authority = await SystemAuthority.open(hal.storage, hal.identity.systemId, hal.clock.now());
   const dock = new DockPorts({ net: hal.net, clock: hal.clock, ports: hal.ports, identity: hal.identity, authority, adopt: options.adoptCameras ?? false, log });
+  const priorities = new UserPriorities(hal.clock);
+  const buffer = await EvidenceBuffer.open({ storage: hal.storage, clock: hal.clock, log, isPrioritized: (u) => priorities.isPrioritized(u) });
+  const offload = new Offload({
+    buffer, slots: new TransferSlots(options.concurrentTransfers ?? DEFAULT_CONCURRENT_TRANSFERS), priorities,
+    identity: hal.identity, systemId: hal.identity.systemId, log,
+  });
+  dock.on('session', (camera, session) => {
+    if (session.membership !== 'unadopted') offload.attach(camera, session);
+  });
   dock.start();
   await hal.indicators.setLed('status', { kind: 'steady', color: 'green' }).catch((e) => log.debug('indicators', (e as Error).message));
   return {
     dock,
     authority,
+    buffer,
+    offload,
+    priorities,
     done: new Promise<void>(() => {}),
     async stop() {
       await dock.stop();
