@@ -1,8 +1,8 @@
 /**
  * The camera's side of docking: while the dock link is up, answer the controller's
  * solicitations with a beacon (and announce itself once when the link comes up), and serve
- * sessions on TCP: hello with version negotiation, then manifest requests. Recordings and
- * chunks come with the evidence loop; until then the manifest is empty.
+ * sessions on TCP: hello with version negotiation, enrollment, then offload (manifest pages,
+ * chunks, custody acks) to a controller of the camera's own system.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../hal/clock/contract.js';
@@ -14,7 +14,9 @@ import {
 } from '../../protocols/index.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { Log } from '../common/log.js';
+import type { Storage } from '../../hal/storage/contract.js';
 import type { CameraEnrollment } from './enrollment.js';
+import { OffloadSession, type OffloadOptions } from './offload.js';
 
 /** A session whose peer says nothing for this long is closed. */
 export const SESSION_IDLE_MS = 30_000;
@@ -26,6 +28,9 @@ export interface DockResponderOptions {
   identity: DeviceIdentity;
   /** Adoption state: the system id beacons carry, and answers to enrollment messages. */
   enrollment: CameraEnrollment;
+  /** The camera's recordings, offloaded in sessions; see CameraSessionOptions.storage. */
+  storage?: Storage;
+  recordingsRoot?: string;
   log: Log;
 }
 
@@ -34,6 +39,100 @@ export interface DockResponder {
   readonly sessions: number;
   stop(): Promise<void>;
 }
+
+export interface CameraSessionOptions {
+  clock: Clock;
+  identity: DeviceIdentity;
+  enrollment: CameraEnrollment;
+  /** The camera's recordings; without it the manifest is empty and chunk requests are NOT_FOUND. */
+  storage?: Storage;
+  /** Folder of recordings on storage (default the evidence store's). */
+  recordingsRoot?: string;
+  log: Log;
+  /** Who is at the other end, for messages. */
+  peer?: string;
+  /** Close a session whose peer says nothing for this long (default SESSION_IDLE_MS). */
+  idleMs?: number;
+}
+
+/**
+ * Serve one session with the controller until goodbye, the end of the stream or a protocol
+ * error: hello, enrollment, manifest pages, chunks and custody acks (see offload.ts). Works on
+ * any SessionStream (plain TCP today, mutual TLS later). Never throws; ends and destroys nothing
+ * but the session it was given (ended on goodbye, destroyed on idle or protocol error).
+ */
+export async function serveCameraSession(session: SessionStream, o: CameraSessionOptions): Promise<void> {
+  const idleMs = o.idleMs ?? SESSION_IDLE_MS;
+  let idle = o.clock.setTimeout(() => session.destroy(), idleMs);
+  let offload: OffloadSession | undefined;
+  const offloadOptions: OffloadOptions = {
+    storage: o.storage ?? emptyStorage, log: o.log, systemId: () => o.enrollment.systemId,
+    maxFrameBytes: session.maxFrameBytes, ...(o.recordingsRoot !== undefined ? { root: o.recordingsRoot } : {}),
+  };
+  try {
+    for await (const m of session) {
+      idle.cancel();
+      idle = o.clock.setTimeout(() => session.destroy(), idleMs);
+      if (m.kind === 'hello') offload = new OffloadSession(offloadOptions, m.systemId);
+      const reply = (await o.enrollment.answer(m)) ?? await answer(m, offload, o);
+      for (const r of reply) await session.send(r);
+      if (m.kind === 'goodbye') break;
+    }
+    await session.end();
+  } catch (e) {
+    if (isProtocolError(e)) o.log.warn('session', `session${o.peer ? ` from ${o.peer}` : ''} ended: ${e.message}`);
+    else o.log.warn('session', `session${o.peer ? ` from ${o.peer}` : ''} failed: ${(e as Error).message}`);
+    session.destroy();
+  } finally {
+    idle.cancel();
+  }
+}
+
+async function answer(m: SessionMessage, offload: OffloadSession | undefined, o: CameraSessionOptions): Promise<SessionMessage[]> {
+  switch (m.kind) {
+    case 'hello': {
+      const chosen = negotiateVersion(SUPPORTED_VERSIONS, m.supported);
+      const hello: SessionMessage = {
+        kind: 'hello', role: 'ROLE_CAMERA', supported: [...SUPPORTED_VERSIONS], deviceSerial: o.identity.serial,
+        firmwareVersion: FIRMWARE_VERSION, systemId: o.enrollment.systemId, nonce: randomBytes(16), ...(chosen ? { chosen } : {}),
+      };
+      const result: SessionMessage = chosen
+        ? { kind: 'helloResult', accepted: true, negotiated: chosen }
+        : { kind: 'helloResult', accepted: false, error: { code: 'ERROR_CODE_VERSION_UNSUPPORTED', message: `no common protocol major: camera speaks ${SUPPORTED_VERSIONS.map((v) => v.major).join(', ')}` } };
+      o.log.info('session', `hello from controller ${m.deviceSerial}: ${chosen ? `protocol ${chosen.major}.${chosen.minor}` : 'no common version'}`);
+      return [hello, result];
+    }
+    case 'manifestRequest':
+      if (!offload) return [{ kind: 'goodbye', reason: { code: 'ERROR_CODE_BAD_REQUEST', message: 'manifestRequest before hello: expected hello first' } }];
+      return [{ kind: 'manifest', ...await offload.manifest(m) }];
+    case 'chunkRequest':
+      if (!offload) return [{ kind: 'goodbye', reason: { code: 'ERROR_CODE_BAD_REQUEST', message: 'chunkRequest before hello: expected hello first' } }];
+      return [{ kind: 'chunkResponse', ...await offload.chunk(m) }];
+    case 'custodyAck':
+      // No reply: the camera deletes or keeps, and says so in its log.
+      if (offload) await offload.custody(m);
+      else o.log.warn('offload', 'custody ack before hello ignored: nothing deleted');
+      return [];
+    case 'goodbye':
+      return [];
+    default:
+      return [{ kind: 'goodbye', reason: { code: 'ERROR_CODE_BAD_REQUEST', message: `a camera does not answer ${m.kind}` } }];
+  }
+}
+
+/** Storage with nothing on it, for a responder given none. */
+const emptyStorage: Storage = {
+  name: 'none',
+  writeAtomic: () => Promise.reject(new Error('no storage')),
+  openAppend: () => Promise.reject(new Error('no storage')),
+  read: () => Promise.reject(new Error('no storage')),
+  readRange: () => Promise.reject(new Error('no storage')),
+  size: () => Promise.resolve(undefined),
+  list: () => Promise.resolve([]),
+  rename: () => Promise.reject(new Error('no storage')),
+  remove: () => Promise.reject(new Error('no storage')),
+  space: () => Promise.reject(new Error('no storage')),
+};
 
 export function startDockResponder(o: DockResponderOptions): DockResponder {
   const bootId = randomBytes(16);
@@ -84,46 +183,12 @@ export function startDockResponder(o: DockResponderOptions): DockResponder {
     streams.add(stream);
     sessions++;
     const session = new SessionStream(stream);
-    let idle = o.clock.setTimeout(() => stream.destroy(), SESSION_IDLE_MS);
     try {
-      for await (const m of session) {
-        idle.cancel();
-        idle = o.clock.setTimeout(() => stream.destroy(), SESSION_IDLE_MS);
-        const reply = (await o.enrollment.answer(m)) ?? answer(m);
-        for (const r of reply) await session.send(r);
-        if (m.kind === 'goodbye') break;
-      }
-      await session.end();
-    } catch (e) {
-      if (isProtocolError(e)) o.log.warn('session', `session from ${stream.peer.address} ended: ${e.message}`);
+      await serveCameraSession(session, { ...o, peer: stream.peer.address });
     } finally {
-      idle.cancel();
       streams.delete(stream);
       sessions--;
       stream.destroy();
-    }
-  }
-
-  function answer(m: SessionMessage): SessionMessage[] {
-    switch (m.kind) {
-      case 'hello': {
-        const chosen = negotiateVersion(SUPPORTED_VERSIONS, m.supported);
-        const hello: SessionMessage = {
-          kind: 'hello', role: 'ROLE_CAMERA', supported: [...SUPPORTED_VERSIONS], deviceSerial: o.identity.serial,
-          firmwareVersion: FIRMWARE_VERSION, systemId: o.enrollment.systemId, nonce: randomBytes(16), ...(chosen ? { chosen } : {}),
-        };
-        const result: SessionMessage = chosen
-          ? { kind: 'helloResult', accepted: true, negotiated: chosen }
-          : { kind: 'helloResult', accepted: false, error: { code: 'ERROR_CODE_VERSION_UNSUPPORTED', message: `no common protocol major: camera speaks ${SUPPORTED_VERSIONS.map((v) => v.major).join(', ')}` } };
-        o.log.info('session', `hello from controller ${m.deviceSerial}: ${chosen ? `protocol ${chosen.major}.${chosen.minor}` : 'no common version'}`);
-        return [hello, result];
-      }
-      case 'manifestRequest':
-        return [{ kind: 'manifest', recordings: [], more: false }];
-      case 'goodbye':
-        return [];
-      default:
-        return [{ kind: 'goodbye', reason: { code: 'ERROR_CODE_BAD_REQUEST', message: `a camera does not answer ${m.kind}` } }];
     }
   }
 

@@ -1,28 +1,76 @@
 /**
- * The camera runtime as it stands: boots on a CameraHal, shows its state on the indicators,
- * follows power and buttons, and answers the controller when docked. Recording with prebuffer
- * and encrypted storage arrive with the evidence loop.
+ * The camera runtime: boots on a CameraHal, recovers recordings a power cut left open, records
+ * (prebuffer, record button, dock/undock) encrypted to its storage, shows its state on the
+ * indicators, and serves the controller of its system when docked (offload, custody).
  */
 import type { CameraHal } from '../../hal/boards/contract.js';
+import type { VideoStream } from '../../hal/video/contract.js';
+import { listRecordings, recoverRecordings, type ClipLimits, type RecoveryReport } from '../common/evidence/index.js';
 import type { Log } from '../common/log.js';
 import { startDockResponder, type DockResponder } from './dock-responder.js';
 import { CameraEnrollment } from './enrollment.js';
+import { EvidenceSink } from './evidence-sink.js';
+import type { RecorderConfig } from './recorder/recorder-machine.js';
+import { Recorder } from './recorder/recorder.js';
+
+/** The recording profile until one is configured: 30 s prebuffer, no postbuffer, single press. */
+export const DEFAULT_RECORDER_CONFIG: RecorderConfig = { prebufferMs: 30_000, postbufferMs: 0, alwaysRecord: false, activation: 'single-press' };
+/** RAM set aside for the prebuffer ring by default. */
+export const DEFAULT_PREBUFFER_MAX_BYTES = 64 * 1024 * 1024;
+
+export interface CameraOptions {
+  /** Recording profile settings over DEFAULT_RECORDER_CONFIG. */
+  recorder?: Partial<RecorderConfig>;
+  /** Clip limits (default 10 min / 512 MiB, see evidence-sink.ts). */
+  clipLimits?: ClipLimits;
+  /** Camera user id written into recordings (default none). */
+  user?: string;
+  /** Prebuffer ring byte bound (default 64 MiB). */
+  prebufferMaxBytes?: number;
+  /** Media ms between syncs of a recording (default 1000). */
+  syncIntervalMs?: number;
+  /** Plaintext bytes per chunk (default 1 MiB). */
+  chunkSize?: number;
+  /** IANA time zone written into recordings (default the runtime's). */
+  timeZone?: string;
+}
+
+/** Recordings on the camera's storage by status. */
+export interface StoredRecordings {
+  /** Being written now (not offered for offload). */
+  open: number;
+  closed: number;
+  interrupted: number;
+}
 
 export interface CameraRuntime {
   readonly dock: DockResponder;
   readonly enrollment: CameraEnrollment;
+  /** The recorder (state, stats, prebuffer); undefined when the camera's video could not be opened. */
+  readonly recorder: Recorder | undefined;
+  /** Where recordings go: counters of recordings started, closed, refused, failed. */
+  readonly sink: EvidenceSink;
+  /** What boot-time recovery found. */
+  readonly recovery: RecoveryReport;
   /** Button events seen since boot, for the rig and the simulator. */
   readonly buttonPresses: number;
+  /** Count the recordings on storage. */
+  recordings(): Promise<StoredRecordings>;
+  /** Resolves when the sink has taken everything the recorder queued so far. */
+  settled(): Promise<void>;
+  /** Orderly shutdown: a recording under way is closed (power off), then every driver released. */
   stop(): Promise<void>;
   /** Rejects when a device fails for good (buttons gone). */
   done: Promise<void>;
 }
 
-export async function startCamera(hal: CameraHal, log: Log): Promise<CameraRuntime> {
+export async function startCamera(hal: CameraHal, log: Log, options: CameraOptions = {}): Promise<CameraRuntime> {
   let presses = 0;
   let fail!: (e: Error) => void;
   const done = new Promise<void>((_, reject) => { fail = reject; });
   done.catch(() => {});
+  let recorder: Recorder | undefined;
+  let docked: boolean | undefined;
 
   const unpower = hal.power.watch((r) => {
     if (r.kind === 'error') {
@@ -31,27 +79,105 @@ export async function startCamera(hal: CameraHal, log: Log): Promise<CameraRunti
     }
     const s = r.state;
     log.debug('power', `battery ${s.level}% ${s.charging}${s.dockContact ? ', docked' : ''}`);
+    if (recorder && docked !== undefined && s.dockContact !== docked) {
+      docked = s.dockContact;
+      if (docked) recorder.dock(); else recorder.undock();
+      log.info('recorder', `${docked ? 'docked' : 'undocked'}: recorder ${recorder.state.kind}`);
+    }
     const color = !s.dockContact ? (s.level <= 10 ? 'red' : 'green') : s.charging === 'full' ? 'green' : 'amber';
     hal.indicators.setLed('status', { kind: 'steady', color }).catch((e) => log.debug('indicators', (e as Error).message));
   });
   const unbutton = hal.buttons.onButton((ev) => {
     if (ev.action === 'press') presses++;
     log.debug('buttons', `${ev.button} ${ev.action} at ${ev.at.toFixed(0)} ms`);
+    if (ev.button === 'record' && ev.action === 'press' && recorder) {
+      if (recorder.state.kind === 'idle' && !enrollment.current) {
+        log.warn('recorder', 'record pressed but not recording: the camera is not adopted into a system, so it has no key to seal recordings to');
+        return;
+      }
+      recorder.recordPress('single');
+    }
   });
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
 
   const enrollment = new CameraEnrollment({ storage: hal.storage, clock: hal.clock, serial: hal.identity.serial, log });
   await enrollment.load();
-  const dock = startDockResponder({ net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, log });
+
+  // Recordings a power cut left open become interrupted before anything is recorded or served.
+  let recovery: RecoveryReport;
+  try {
+    recovery = await recoverRecordings(hal.storage);
+    for (const r of recovery.recovered) log.info('recorder', `recovered recording ${r.idHex}: ${r.status}, ${r.chunkCount} chunks${r.tornBytes ? `, ${r.tornBytes} torn bytes ignored` : ''}`);
+    for (const u of recovery.unreadable) log.warn('recorder', `recording ${u.idHex} unreadable, left on storage: ${u.error.message}`);
+  } catch (e) {
+    recovery = { recovered: [], unreadable: [], removed: [] };
+    log.warn('recorder', `recovery of recordings failed: ${(e as Error).message}`);
+  }
+
+  const sink = new EvidenceSink({
+    storage: hal.storage, clock: hal.clock, log, cameraSerial: hal.identity.serial,
+    evidencePublicKey: () => {
+      const hex = enrollment.current?.evidencePublicKey;
+      return hex ? Uint8Array.from(Buffer.from(hex, 'hex')) : undefined;
+    },
+    ...(options.user !== undefined ? { userId: options.user } : {}),
+    ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+    ...(options.clipLimits !== undefined ? { clipLimits: options.clipLimits } : {}),
+    ...(options.syncIntervalMs !== undefined ? { syncIntervalMs: options.syncIntervalMs } : {}),
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+  });
+
+  let video: VideoStream | undefined;
+  try {
+    video = await hal.video.open();
+    const power = await hal.power.read().catch((e: Error) => {
+      log.warn('power', `dock contact unknown at boot (${e.message}): assuming undocked`);
+      return undefined;
+    });
+    docked = power?.dockContact ?? false;
+    recorder = new Recorder({
+      video, clock: hal.clock, sink, config: { ...DEFAULT_RECORDER_CONFIG, ...options.recorder },
+      prebufferMaxBytes: options.prebufferMaxBytes ?? DEFAULT_PREBUFFER_MAX_BYTES, docked,
+      onIndicator: (on) => log.info('recorder', on ? 'recording' : 'recording stopped'),
+      onBookmark: (at) => log.info('recorder', `bookmark at ${at.toFixed(0)} ms`),
+      onSinkError: (e) => log.warn('recorder', `recording ended: ${(e as Error).message}`),
+    });
+    recorder.start();
+    await video.start();
+  } catch (e) {
+    log.warn('video', `camera ${hal.video.name} unavailable, not recording: ${(e as Error).message}`);
+    recorder?.close();
+    recorder = undefined;
+  }
+
+  const dock = startDockResponder({
+    net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, storage: hal.storage, log,
+  });
   return {
     dock,
     enrollment,
+    get recorder() { return recorder; },
+    sink,
+    recovery,
     get buttonPresses() { return presses; },
+    async recordings() {
+      const counts: StoredRecordings = { open: 0, closed: 0, interrupted: 0 };
+      for (const r of await listRecordings(hal.storage)) counts[r.status]++;
+      return counts;
+    },
+    settled: () => recorder?.settled() ?? Promise.resolve(),
     done,
     async stop() {
       unpower();
       unbutton();
       unclose();
+      if (recorder) {
+        const k = recorder.state.kind;
+        if (k === 'recording' || k === 'postbuffer') recorder.stop('power-off');
+        await recorder.settled();
+        recorder.close();
+      }
+      await video?.stop();
       await dock.stop();
     },
   };

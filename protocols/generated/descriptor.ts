@@ -443,7 +443,8 @@ export const descriptor = {
                 "TRIGGER_REASON_POWER_OFF": 7,
                 "TRIGGER_REASON_BATTERY_EMPTY": 8,
                 "TRIGGER_REASON_STORAGE_FULL": 9,
-                "TRIGGER_REASON_POWER_LOSS": 10
+                "TRIGGER_REASON_POWER_LOSS": 10,
+                "TRIGGER_REASON_POWER_ON": 11
               }
             },
             "DigestAlgorithm": {

@@ -1,0 +1,228 @@
+/**
+ * The recorder's RecordingSink on the camera: every recording is written encrypted to the camera's
+ * storage (key sealed to the system's evidence key, Matroska clips in sealed chunks), synced promptly.
+ */
+import type { Clock } from '../../hal/clock/contract.js';
+import type { Storage } from '../../hal/storage/contract.js';
+import type { AccessUnit } from '../../hal/video/contract.js';
+import type { TriggerReason } from '../../protocols/index.js';
+import {
+  ClipSplitter, createRecording, newRecordingId, newRecordingKey,
+  type ClipEvent, type ClipLimits, type RecordingMeta, type RecordingWriter,
+} from '../common/evidence/index.js';
+import type { Log } from '../common/log.js';
+import { FIRMWARE_VERSION } from '../common/version.js';
+import type { TriggerOffReason, TriggerOnReason } from './recorder/recorder-machine.js';
+import type { RecordingBegin, RecordingEnd, RecordingSink } from './recorder/recorder.js';
+
+/** Clips are cut at the first keyframe after 10 minutes or before one that passes 512 MiB. */
+export const DEFAULT_CLIP_LIMITS: ClipLimits = { maxDurationMs: 10 * 60_000, maxBytes: 512 * 1024 * 1024 };
+/** Media between periodic syncs: a power cut loses at most about this much of a recording's tail. */
+export const DEFAULT_SYNC_INTERVAL_MS = 1000;
+
+/**
+ * What started a recording, as bwc.v1 says it. 'power-on' (always record resuming at boot) has
+ * TRIGGER_REASON_POWER_ON in manifest.proto, but the TypeScript TriggerReason union
+ * (protocols/manifest.ts) and the state file's accepted reasons (evidence/state-file.ts) do not
+ * list it yet, so it is recorded as the always-record start it continues (UNDOCK) until they do.
+ */
+export const TRIGGER_ON_REASONS: Readonly<Record<TriggerOnReason, TriggerReason>> = {
+  'button': 'TRIGGER_REASON_BUTTON',
+  'fall': 'TRIGGER_REASON_FALL',
+  'unholster': 'TRIGGER_REASON_UNHOLSTER',
+  'wireless-broadcast': 'TRIGGER_REASON_WIRELESS_BROADCAST',
+  'undock': 'TRIGGER_REASON_UNDOCK',
+  'power-on': 'TRIGGER_REASON_POWER_ON',
+};
+
+export const TRIGGER_OFF_REASONS: Readonly<Record<TriggerOffReason, TriggerReason>> = {
+  'button': 'TRIGGER_REASON_BUTTON',
+  'dock': 'TRIGGER_REASON_DOCK',
+  'power-off': 'TRIGGER_REASON_POWER_OFF',
+  'battery-empty': 'TRIGGER_REASON_BATTERY_EMPTY',
+  'storage-full': 'TRIGGER_REASON_STORAGE_FULL',
+};
+
+/** The sink cannot record: the camera has no system evidence key to seal recording keys to. */
+export class NotAdoptedError extends Error {
+  readonly code = 'ENOTADOPTED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAdoptedError';
+  }
+}
+
+export interface EvidenceSinkOptions {
+  storage: Storage;
+  clock: Clock;
+  log: Log;
+  cameraSerial: string;
+  /** The system's X25519 evidence public key (32 bytes), or undefined while the camera is not adopted. Asked at each begin. */
+  evidencePublicKey: () => Uint8Array | undefined;
+  /** Camera user id written into each recording ('' when none is assigned). */
+  userId?: string;
+  /** IANA time zone name; default the runtime's. */
+  timeZone?: string;
+  firmwareVersion?: string;
+  clipLimits?: ClipLimits;
+  /** Plaintext bytes per chunk (default the evidence store's 1 MiB). */
+  chunkSize?: number;
+  /** Media ms between periodic syncs (default 1000). */
+  syncIntervalMs?: number;
+  /** Folder of recordings on storage (default the evidence store's). */
+  root?: string;
+}
+
+/** Counters for the runtime, the simulator and tests. */
+export interface EvidenceSinkStats {
+  /** Recordings created on storage. */
+  started: number;
+  /** Recordings closed in order. */
+  closed: number;
+  /** Recordings refused: no evidence key (not adopted). */
+  refused: number;
+  /** Recordings whose creation, writing or closing failed (storage full, power cut, medium error). */
+  failed: number;
+  syncs: number;
+  /** Monotonic ms from begin() to the prebuffer head being durable, for the last recording. */
+  lastHeadDurableMs: number | undefined;
+}
+
+interface Current {
+  writer: RecordingWriter;
+  splitter: ClipSplitter;
+  /** Wall-clock ms minus monotonic ms (pts scale) when the recording began. */
+  wallOffset: number;
+  headUnits: number;
+  seen: number;
+  /** pts end of the media made durable by the last sync. */
+  syncedTo: number;
+  beganAt: number;
+  /** A write failed: nothing more is appended; end() still tries to close what is there. */
+  failed: boolean;
+}
+
+export class EvidenceSink implements RecordingSink {
+  readonly stats: EvidenceSinkStats = { started: 0, closed: 0, refused: 0, failed: 0, syncs: 0, lastHeadDurableMs: undefined };
+  private current: Current | undefined;
+  private readonly limits: ClipLimits;
+  private readonly syncInterval: number;
+
+  constructor(private readonly o: EvidenceSinkOptions) {
+    this.limits = o.clipLimits ?? DEFAULT_CLIP_LIMITS;
+    this.syncInterval = o.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
+    new ClipSplitter(this.limits); // checks the limits now rather than at the first recording
+    if (!(this.syncInterval > 0)) throw new RangeError(`syncIntervalMs must be > 0 ms of media, got ${this.syncInterval}`);
+  }
+
+  /** True while a recording is being written. */
+  get recording(): boolean {
+    return this.current !== undefined;
+  }
+
+  async begin(meta: RecordingBegin): Promise<void> {
+    this.current = undefined;
+    const publicKey = this.o.evidencePublicKey();
+    if (!publicKey) {
+      this.stats.refused++;
+      const why = `camera ${this.o.cameraSerial} is not adopted into a system: no evidence key to seal the recording to, so nothing is recorded (dock it at its system's controller to add it)`;
+      this.o.log.warn('recorder', `recording refused: ${why}`);
+      throw new NotAdoptedError(why);
+    }
+    const { key, sealedKey } = await newRecordingKey(publicKey);
+    const recordingMeta: RecordingMeta = {
+      cameraSerial: this.o.cameraSerial,
+      userId: this.o.userId ?? '',
+      triggerOnReason: TRIGGER_ON_REASONS[meta.trigger],
+      triggerOnTimeMs: Math.round(meta.triggerOnTime),
+      startTimeMs: Math.round(meta.startTime),
+      timeZone: this.o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? '',
+      firmwareVersion: this.o.firmwareVersion ?? FIRMWARE_VERSION,
+    };
+    let writer: RecordingWriter;
+    try {
+      writer = await createRecording(this.o.storage, {
+        recordingId: newRecordingId(), key, sealedKey, meta: recordingMeta,
+        ...(this.o.chunkSize !== undefined ? { chunkSize: this.o.chunkSize } : {}),
+        ...(this.o.root !== undefined ? { root: this.o.root } : {}),
+      });
+    } catch (e) {
+      this.stats.failed++;
+      this.o.log.warn('recorder', `recording not started: ${(e as Error).message}`);
+      throw e;
+    } finally {
+      key.fill(0); // the writer holds its own copy and zeroes it at close
+    }
+    const { clock } = this.o;
+    this.current = {
+      writer, splitter: new ClipSplitter(this.limits, { dateUtcMs: recordingMeta.startTimeMs }),
+      wallOffset: clock.now() - clock.monotonic(), headUnits: meta.prebuffer.units, seen: 0,
+      syncedTo: -Infinity, beganAt: clock.monotonic(), failed: false,
+    };
+    this.stats.started++;
+    this.o.log.info('recorder', `recording ${writer.idHex} started (${meta.trigger}, prebuffer ${(meta.prebuffer.heldMs / 1000).toFixed(1)} s)`);
+    if (meta.prebuffer.units === 0) await this.syncNow(this.current, undefined);
+  }
+
+  async append(unit: AccessUnit): Promise<void> {
+    const c = this.current;
+    if (!c || c.failed) return; // refused or failed: the recorder drops what follows
+    try {
+      await this.write(c, c.splitter.push(unit), unit.pts + unit.duration);
+      c.seen++;
+      const end = unit.pts + unit.duration;
+      // The head at once (record press to prebuffer durable), then every syncInterval of media.
+      if (c.seen === c.headUnits) {
+        await this.syncNow(c, end);
+        this.stats.lastHeadDurableMs = this.o.clock.monotonic() - c.beganAt;
+      } else if (c.seen > c.headUnits && end - c.syncedTo >= this.syncInterval) {
+        await this.syncNow(c, end);
+      }
+    } catch (e) {
+      this.fail(c, e);
+      throw e;
+    }
+  }
+
+  async end(meta: RecordingEnd): Promise<void> {
+    const c = this.current;
+    if (!c) return;
+    this.current = undefined;
+    try {
+      if (!c.failed) await this.write(c, c.splitter.finish(), meta.stopTime - c.wallOffset);
+      await c.writer.close({
+        triggerOffReason: TRIGGER_OFF_REASONS[meta.triggerOff],
+        triggerOffTimeMs: Math.round(meta.triggerOffTime),
+        stopTimeMs: Math.round(meta.stopTime),
+      });
+      this.stats.closed++;
+      this.o.log.info('recorder', `recording ${c.writer.idHex} closed (${meta.triggerOff}): ${c.writer.chunkCount} chunks, ${c.writer.clips.length} clip(s)`);
+    } catch (e) {
+      if (!c.failed) this.stats.failed++;
+      this.o.log.warn('recorder', `recording ${c.writer.idHex} not closed (${(e as Error).message}): what was synced stays on storage and recovery marks it interrupted at the next boot`);
+    }
+  }
+
+  private fail(c: Current, e: unknown): void {
+    if (c.failed) return;
+    c.failed = true;
+    this.stats.failed++;
+    this.o.log.warn('recorder', `recording ${c.writer.idHex} stopped: ${(e as Error).message}; what was synced stays on storage`);
+  }
+
+  private async write(c: Current, events: ClipEvent[], mediaEndPts: number): Promise<void> {
+    for (const ev of events) {
+      switch (ev.type) {
+        case 'begin': await c.writer.beginClip(Math.round(ev.startPts + c.wallOffset)); break;
+        case 'bytes': await c.writer.append(ev.data, Math.round(mediaEndPts + c.wallOffset)); break;
+        case 'end': await c.writer.endClip(Math.round(ev.startPts + ev.durationMs + c.wallOffset)); break;
+      }
+    }
+  }
+
+  private async syncNow(c: Current, pts: number | undefined): Promise<void> {
+    await c.writer.sync();
+    this.stats.syncs++;
+    if (pts !== undefined) c.syncedTo = pts;
+  }
+}
