@@ -20,9 +20,15 @@ export class SessionStream {
   readonly maxFrameBytes: number;
   readonly #socket: Duplex;
   readonly #reader: AsyncGenerator<SessionMessage, void, undefined>;
+  readonly #decoder: FrameDecoder;
+  /** Frames decoded from bytes already read but not yet handed to read(). */
+  #pending: Uint8Array[] = [];
+  readonly #onError = (e: unknown) => { this.#failure ??= streamFailure('transport', e); };
   #failure: ProtocolError | undefined;
   #ending = false;
   #destroyed = false;
+  #detached = false;
+  #reading = false;
   #draining: Promise<void> | undefined;
 
   /**
@@ -33,22 +39,24 @@ export class SessionStream {
   constructor(socket: Duplex, options: SessionStreamOptions = {}) {
     this.maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     this.#socket = socket;
-    socket.on('error', (e: unknown) => { this.#failure ??= streamFailure('transport', e); });
+    socket.on('error', this.#onError);
+    this.#decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes });
     this.#reader = this.#messages();
   }
 
   async *#messages(): AsyncGenerator<SessionMessage, void, undefined> {
-    const decoder = new FrameDecoder({ maxFrameBytes: this.maxFrameBytes });
+    const decoder = this.#decoder;
     try {
       for await (const chunk of this.#socket.iterator({ destroyOnReturn: false })) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
-        for (const frame of decoder.push(bytes)) yield decodeSessionMessage(frame);
+        this.#pending = decoder.push(bytes);
+        while (this.#pending.length > 0) yield decodeSessionMessage(this.#pending.shift()!);
       }
     } catch (e) {
       if (this.#destroyed) return;
       throw streamFailure('read', e);
     }
-    if (this.#destroyed) return;
+    if (this.#destroyed || this.#detached) return;
     decoder.end();
   }
 
@@ -58,8 +66,14 @@ export class SessionStream {
    * input, ESTREAM when the transport failed. After a throw, later reads return undefined.
    */
   async read(): Promise<SessionMessage | undefined> {
-    const next = await this.#reader.next();
-    return next.done ? undefined : next.value;
+    if (this.#detached) return undefined;
+    this.#reading = true;
+    try {
+      const next = await this.#reader.next();
+      return next.done ? undefined : next.value;
+    } finally {
+      this.#reading = false;
+    }
   }
 
   /** Reads messages until the peer ends the stream. */
@@ -89,6 +103,7 @@ export class SessionStream {
   #assertWritable(): void {
     if (this.#failure) throw this.#failure;
     const s = this.#socket;
+    if (this.#detached) throw new ProtocolError('ECLOSED', 'session stream: send() after detach(); send on the upgraded session instead');
     if (this.#ending || s.destroyed || s.writableEnded) throw new ProtocolError('ECLOSED', 'session stream: send() after the stream was ended or closed');
   }
 
@@ -109,6 +124,7 @@ export class SessionStream {
   /** Ends the writing side after what was sent is flushed; resolves when it is. Idempotent. */
   async end(): Promise<void> {
     const s = this.#socket;
+    if (this.#detached) return;
     if (this.#ending || s.writableFinished || s.destroyed) { this.#ending = true; return; }
     this.#ending = true;
     await new Promise<void>((resolve, reject) => {
@@ -127,6 +143,39 @@ export class SessionStream {
   destroy(): void {
     this.#ending = true;
     this.#destroyed = true;
-    this.#socket.destroy();
+    if (!this.#detached) this.#socket.destroy();
+  }
+
+  /**
+   * Stops reading and hands the socket back, open and untouched, for an upgrade in place (TLS
+   * after the plaintext hello or enrollment). Bytes the peer sent after the last message read
+   * stay in the socket for the new owner. Call it with no read() pending, once the last
+   * plaintext message was read or sent; waits for sends still draining. Afterwards this stream
+   * is inert: read() resolves undefined, send() throws ECLOSED, end() and destroy() leave the
+   * socket alone. Throws ProtocolError (the stream stays as it was; destroy it): ESTREAM when
+   * the decoder already holds bytes beyond the last message read (the peer spoke before the
+   * upgrade) or a read() is pending, ECLOSED when already detached or closed, or the
+   * transport's failure.
+   */
+  async detach(): Promise<Duplex> {
+    if (this.#detached) throw new ProtocolError('ECLOSED', 'session stream: detach() called twice');
+    if (this.#reading) throw new ProtocolError('ESTREAM', 'session stream: detach() while a read() is pending; detach only between messages, after the last plaintext message');
+    while (this.#draining) await this.#draining.catch(() => undefined);
+    if (this.#failure) throw this.#failure;
+    const s = this.#socket;
+    if (this.#destroyed || s.destroyed) throw new ProtocolError('ECLOSED', 'session stream: detach() after the stream was closed');
+    const early = this.#pending.reduce((n, f) => n + f.length + 1, 0) + this.#decoder.buffered;
+    if (this.#pending.length > 0 || !this.#decoder.idle) {
+      throw new ProtocolError('ESTREAM', `session stream: cannot upgrade, the peer already sent ${this.#pending.length > 0 ? `${this.#pending.length} more message(s)` : 'part of a message'} (about ${early} bytes) after the last message read; expected it to wait for the upgrade`);
+    }
+    this.#detached = true;
+    this.#ending = true;
+    // Ends the socket iterator between chunks: it removes its 'readable' listener (else a
+    // reader that uses 'data', like a TLSSocket, would never get bytes) and its end-of-stream watch.
+    await this.#reader.return(undefined);
+    // Let the stream notice that no 'readable' listener is left before a new owner resumes it.
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    s.off('error', this.#onError);
+    return s;
   }
 }

@@ -1,9 +1,10 @@
-/** SessionStream over real loopback TCP: exchange, backpressure both ways, truncation, resets. */
+/** SessionStream over real loopback TCP: exchange, backpressure both ways, truncation, resets, detach for an upgrade. */
 import t from 'tap';
 import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { Duplex } from 'node:stream';
 import { SessionStream } from '../../protocols/stream.js';
-import type { SessionMessage } from '../../protocols/envelope.js';
+import { frameSessionMessage, type SessionMessage } from '../../protocols/envelope.js';
 
 async function socketPair(): Promise<[Socket, Socket]> {
   const server = createServer();
@@ -126,4 +127,95 @@ t.test('sends that are not awaited still queue behind the drain, in order', asyn
   await Promise.all(sends);
   t.same(order, Array.from({ length: 24 }, (_, i) => i));
   camera.destroy(); controller.destroy();
+});
+
+/** Two in-memory Duplex ends joined back to back (no sockets), delivering on the next tick. */
+function duplexPair(): [Duplex, Duplex] {
+  const ends: Duplex[] = [];
+  const make = (i: number) => new Duplex({
+    read() {},
+    write(chunk: Buffer, _e, cb) { process.nextTick(() => { ends[1 - i]!.push(chunk); cb(); }); },
+    final(cb) { process.nextTick(() => { ends[1 - i]!.push(null); cb(); }); },
+  });
+  ends.push(make(0), make(1));
+  return [ends[0]!, ends[1]!];
+}
+
+const hello = (serial: string): SessionMessage => ({ kind: 'hello', role: 'ROLE_CONTROLLER', supported: [{ major: 1, minor: 0 }], deviceSerial: serial, firmwareVersion: '1', systemId: 'S', nonce: id });
+
+for (const transport of ['tcp', 'duplex'] as const) {
+  t.test(`detach() after a plaintext exchange hands back the ${transport} socket for a new reader; bytes that waited are kept`, async (t) => {
+    const [a, b] = transport === 'tcp' ? await socketPair() : duplexPair();
+    const errorListeners = b.listenerCount('error');
+    const controller = new SessionStream(a);
+    const camera = new SessionStream(b);
+    await controller.send(hello('SC1'));
+    t.equal((await camera.read())?.kind, 'hello');
+    await camera.send({ kind: 'helloResult', accepted: true, negotiated: { major: 1, minor: 0 } });
+    t.equal((await controller.read())?.kind, 'helloResult');
+    // The controller starts the "upgrade" at once: its first bytes reach the camera before it detaches.
+    const rawA = await controller.detach();
+    rawA.write('upgrade-bytes:');
+    await new Promise((r) => setTimeout(r, 20));
+    const rawB = await camera.detach();
+    t.equal(rawB, b, 'the same socket, not a copy');
+    t.equal(rawB.listenerCount('readable'), 0, 'the reader left no readable listener');
+    t.equal(rawB.listenerCount('error'), errorListeners, 'nor its error listener');
+    t.notOk(rawB.destroyed, 'still open');
+    // A 'data' reader (as a TLSSocket is) gets what waited and what comes next.
+    const received: Buffer[] = [];
+    rawB.on('data', (d: Buffer) => received.push(d));
+    rawA.write('more');
+    for (let i = 0; i < 400 && Buffer.concat(received).length < 18; i++) await new Promise((r) => setTimeout(r, 5));
+    t.equal(Buffer.concat(received).toString(), 'upgrade-bytes:more', 'the new reader got every byte in order');
+    // The detached streams are inert; a new SessionStream on the sockets works.
+    t.equal(await camera.read(), undefined);
+    await t.rejects(camera.send({ kind: 'goodbye' }), { code: 'ECLOSED', message: /after detach/ });
+    camera.destroy();
+    await camera.end();
+    t.notOk(rawB.destroyed, 'destroy() of a detached stream leaves the socket to its new owner');
+    rawB.removeAllListeners('data');
+    rawB.pause();
+    const next = new SessionStream(rawB);
+    const peer = new SessionStream(rawA);
+    await peer.send({ kind: 'goodbye' });
+    t.same(await next.read(), { kind: 'goodbye' });
+    await t.rejects(camera.detach(), { code: 'ECLOSED', message: /twice/ });
+    next.destroy(); peer.destroy();
+  });
+}
+
+t.test('detach() refuses when the peer already sent more than was read, or a read is pending', async (t) => {
+  const [a, b] = await socketPair();
+  const reader = new SessionStream(b);
+  a.on('error', () => {}); // closing the reader with bytes unread resets the writer
+  // Two messages in one write: one read leaves the second decoded but unread.
+  a.write(Buffer.concat([frameSessionMessage(hello('A')), frameSessionMessage({ kind: 'goodbye' })]));
+  t.equal((await reader.read())?.kind, 'hello');
+  await t.rejects(reader.detach(), { code: 'ESTREAM', message: /peer already sent 1 more message\(s\).*after the last message read/ });
+  t.equal((await reader.read())?.kind, 'goodbye', 'a refused detach leaves the stream as it was');
+  // Part of a frame.
+  a.write(Uint8Array.of(20, 1, 2));
+  const pending = reader.read();
+  await t.rejects(reader.detach(), { code: 'ESTREAM', message: /while a read\(\) is pending/ });
+  reader.destroy();
+  t.equal(await pending, undefined);
+
+  const [c, d] = await socketPair();
+  const r2 = new SessionStream(d);
+  c.on('error', () => {});
+  c.write(Buffer.concat([frameSessionMessage(hello('B')), Uint8Array.of(9, 1)]));
+  t.equal((await r2.read())?.kind, 'hello');
+  await t.rejects(r2.detach(), { code: 'ESTREAM', message: /part of a message/ });
+  r2.destroy(); a.destroy(); c.destroy();
+});
+
+t.test('detach() before any read hands the socket over untouched', async (t) => {
+  const [a, b] = await socketPair();
+  const s = new SessionStream(b);
+  a.write('x');
+  const raw = await s.detach();
+  const [d] = await once(raw, 'data') as [Buffer];
+  t.equal(d.toString(), 'x');
+  raw.destroy(); a.destroy();
 });

@@ -48,11 +48,18 @@ export function createSystemCa(systemId: string, key: KeyPair, now: number): Sys
   return { systemId, certPem: forge.pki.certificateToPem(cert), keyPem: key.privateKeyPem };
 }
 
+/** Which kind of device a certificate names: a camera's cannot pass for the controller's. */
+export type DeviceRole = 'camera' | 'controller';
+
+/** The subject organization that marks a controller certificate (camera certificates carry none). */
+export const CONTROLLER_ORGANIZATION = 'bwc controller';
+
 /**
  * Issue a device certificate to `serial` for `publicKeyPem`, valid from `now` for `lifetimeMs`
- * (8 weeks for cameras). The subject carries the serial (CN) and the system id (OU).
+ * (8 weeks for cameras). The subject carries the serial (CN), the system id (OU) and, for the
+ * controller, O=CONTROLLER_ORGANIZATION.
  */
-export function issueDeviceCertificate(ca: SystemCa, device: { serial: string; publicKeyPem: string }, now: number, lifetimeMs = CAMERA_CERT_LIFETIME_MS): IssuedCertificate {
+export function issueDeviceCertificate(ca: SystemCa, device: { serial: string; publicKeyPem: string; role?: DeviceRole }, now: number, lifetimeMs = CAMERA_CERT_LIFETIME_MS): IssuedCertificate {
   if (!/^[A-Za-z0-9-]{1,32}$/.test(device.serial)) throw new TypeError(`device serial must be 1-32 letters, digits or '-', got ${JSON.stringify(device.serial)}`);
   let publicKey: forge.pki.PublicKey;
   try {
@@ -67,7 +74,10 @@ export function issueDeviceCertificate(ca: SystemCa, device: { serial: string; p
   const notBefore = now - BACKDATE_MS, notAfter = now + lifetimeMs;
   cert.validity.notBefore = new Date(notBefore);
   cert.validity.notAfter = new Date(notAfter);
-  cert.setSubject([{ name: 'commonName', value: device.serial }, { name: 'organizationalUnitName', value: ca.systemId }]);
+  cert.setSubject([
+    { name: 'commonName', value: device.serial }, { name: 'organizationalUnitName', value: ca.systemId },
+    ...(device.role === 'controller' ? [{ name: 'organizationName', value: CONTROLLER_ORGANIZATION }] : []),
+  ]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
