@@ -11,6 +11,9 @@ import { EvidenceBuffer } from './buffer/evidence-buffer.js';
 import { Offload } from './offload/offload.js';
 import { UserPriorities } from './offload/priorities.js';
 import { TransferSlots } from './offload/transfer-slots.js';
+import type { ConnectionFile } from './destination/connection-file.js';
+import { SwiftClient } from './destination/swift-client.js';
+import { Uploader } from './upload/uploader.js';
 
 /** Recordings pulled from cameras at once, across every port (each camera offloads one at a time). */
 export const DEFAULT_CONCURRENT_TRANSFERS = 4;
@@ -20,6 +23,10 @@ export interface ControllerOptions {
   adoptCameras?: boolean;
   /** Recordings pulled at once across all cameras (default DEFAULT_CONCURRENT_TRANSFERS). */
   concurrentTransfers?: number;
+  /** The content destination; without one, recordings wait in the buffer. */
+  connection?: ConnectionFile;
+  /** Uploads at once (default 1). */
+  concurrentUploads?: number;
 }
 
 export interface ControllerRuntime {
@@ -28,6 +35,8 @@ export interface ControllerRuntime {
   readonly buffer: EvidenceBuffer;
   readonly offload: Offload;
   readonly priorities: UserPriorities;
+  /** Undefined without a connection file. */
+  readonly uploader: Uploader | undefined;
   stop(): Promise<void>;
   done: Promise<void>;
 }
@@ -45,6 +54,24 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
   dock.on('session', (camera, session) => {
     if (session.membership !== 'unadopted') offload.attach(camera, session);
   });
+  let uploader: Uploader | undefined;
+  let client: SwiftClient | undefined;
+  if (options.connection) {
+    client = new SwiftClient({ connection: options.connection, clock: hal.clock });
+    uploader = new Uploader({
+      queue: buffer, client, destination: options.connection, controllerSerial: hal.identity.serial, clock: hal.clock,
+      systemKeys: { publicKey: authority.evidencePublicKey, privateKey: authority.evidencePrivateKey },
+      ...(options.concurrentUploads ? { concurrency: options.concurrentUploads } : {}),
+    });
+    uploader.subscribe((ev) => {
+      if (ev.type === 'alert') log.warn('upload', `${ev.alert.kind}: ${ev.alert.message}`);
+      else if (ev.type === 'uploaded') log.info('upload', `recording ${ev.idHex} at the destination as ${ev.result.container}`);
+      else if (ev.type === 'not-transferred') log.warn('upload', `recording ${ev.idHex} not transferred: ${ev.reason}`);
+    });
+    uploader.start();
+  } else {
+    log.warn('upload', 'no content destination configured: recordings stay in the buffer');
+  }
   dock.start();
   await hal.indicators.setLed('status', { kind: 'steady', color: 'green' }).catch((e) => log.debug('indicators', (e as Error).message));
   return {
@@ -53,9 +80,12 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
     buffer,
     offload,
     priorities,
+    uploader,
     done: new Promise<void>(() => {}),
     async stop() {
       await dock.stop();
+      await uploader?.stop();
+      client?.close();
     },
   };
 }
