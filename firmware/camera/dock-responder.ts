@@ -17,6 +17,8 @@ import type { Log } from '../common/log.js';
 import type { Storage } from '../../hal/storage/contract.js';
 import type { CameraEnrollment } from './enrollment.js';
 import { OffloadSession, type OffloadOptions } from './offload.js';
+import { upgradeToTlsServer } from '../common/pki/session-upgrade.js';
+import { acceptController } from '../common/pki/secure-session.js';
 
 /** A session whose peer says nothing for this long is closed. */
 export const SESSION_IDLE_MS = 30_000;
@@ -63,29 +65,58 @@ export interface CameraSessionOptions {
  */
 export async function serveCameraSession(session: SessionStream, o: CameraSessionOptions): Promise<void> {
   const idleMs = o.idleMs ?? SESSION_IDLE_MS;
-  let idle = o.clock.setTimeout(() => session.destroy(), idleMs);
-  let offload: OffloadSession | undefined;
+  let current = session;
+  let idle = o.clock.setTimeout(() => current.destroy(), idleMs);
   const offloadOptions: OffloadOptions = {
     storage: o.storage ?? emptyStorage, log: o.log, systemId: () => o.enrollment.systemId,
     maxFrameBytes: session.maxFrameBytes, ...(o.recordingsRoot !== undefined ? { root: o.recordingsRoot } : {}),
   };
+  // Until the session is upgraded to mutual TLS with a controller of this camera's system, it
+  // sees no recordings (empty manifest, chunk requests refused, custody acks ignored).
+  let offload: OffloadSession | undefined;
+  let secured = false;
+  const where = `camera ${o.identity.serial}${o.peer ? ` (session from ${o.peer})` : ''}`;
   try {
-    for await (const m of session) {
+    for (;;) {
+      const m = await current.read();
+      if (!m) break;
       idle.cancel();
-      idle = o.clock.setTimeout(() => session.destroy(), idleMs);
-      if (m.kind === 'hello') offload = new OffloadSession(offloadOptions, m.systemId);
+      idle = o.clock.setTimeout(() => current.destroy(), idleMs);
+      if (m.kind === 'hello') {
+        if (offload) throw new Error('a second hello in one session: expected one hello first');
+        offload = new OffloadSession(offloadOptions, '');
+      }
       const reply = (await o.enrollment.answer(m)) ?? await answer(m, offload, o);
-      for (const r of reply) await session.send(r);
+      for (const r of reply) await current.send(r);
       if (m.kind === 'goodbye') break;
+      if (!secured && upgradeDue(m, reply, o.enrollment)) {
+        const creds = o.enrollment.current!;
+        const up = await upgradeToTlsServer(current, { keyPem: creds.keyPem, certPem: creds.certPem, caCertPem: creds.caCertPem }, o.clock, where, acceptController);
+        current = up.session;
+        secured = true;
+        offload = new OffloadSession(offloadOptions, up.peer.systemId);
+        o.log.info('session', `mutual TLS with controller ${up.peer.serial} of system ${up.peer.systemId}`);
+      }
     }
-    await session.end();
+    await current.end();
   } catch (e) {
     if (isProtocolError(e)) o.log.warn('session', `session${o.peer ? ` from ${o.peer}` : ''} ended: ${e.message}`);
     else o.log.warn('session', `session${o.peer ? ` from ${o.peer}` : ''} failed: ${(e as Error).message}`);
-    session.destroy();
+    current.destroy();
   } finally {
     idle.cancel();
   }
+}
+
+/**
+ * The session turns into mutual TLS right after the camera accepted a hello from a controller of
+ * its own system, or right after it accepted adoption (it has a certificate from then on).
+ */
+function upgradeDue(m: SessionMessage, reply: SessionMessage[], enrollment: CameraEnrollment): boolean {
+  if (!enrollment.current) return false;
+  if (m.kind === 'hello') return m.systemId === enrollment.systemId && reply.some((r) => r.kind === 'helloResult' && r.accepted);
+  if (m.kind === 'enrollment') return reply.some((r) => r.kind === 'enrollmentResult' && r.accepted);
+  return false;
 }
 
 async function answer(m: SessionMessage, offload: OffloadSession | undefined, o: CameraSessionOptions): Promise<SessionMessage[]> {

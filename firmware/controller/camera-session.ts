@@ -8,6 +8,8 @@ import { formatEndpoint, type Net } from '../../hal/net/contract.js';
 import type { DeviceIdentity } from '../../hal/boards/contract.js';
 import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type Recording, type SessionMessage } from '../../protocols/index.js';
 import { SessionChannel } from './session-channel.js';
+import { upgradeToTlsClient } from '../common/pki/session-upgrade.js';
+import { PeerRejectedError, acceptCamera } from '../common/pki/secure-session.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { DockedCamera } from './dock-table.js';
 import type { SystemAuthority } from './system-authority.js';
@@ -18,6 +20,18 @@ export class UnknownCameraError extends Error {
   constructor(readonly serial: string, readonly systemId: string, ours: string) {
     super(`Unknown camera ${serial}: it belongs to system ${systemId}, not to ${ours}; reset it and add it to this system to use it`);
     this.name = 'UnknownCameraError';
+  }
+}
+
+/**
+ * The camera's certificate is no longer acceptable (expired, not yet valid, malformed): the
+ * manual's "In safe mode". Its recordings stay on it; no offload until it is let back in.
+ */
+export class SafeModeCameraError extends Error {
+  readonly code = 'ESAFE_MODE';
+  constructor(readonly serial: string, readonly verdict: string, cause: Error) {
+    super(`Camera ${serial} is in safe mode: its certificate is not valid (${verdict}); its recordings stay on it until it is allowed back into the system`, { cause });
+    this.name = 'SafeModeCameraError';
   }
 }
 
@@ -63,7 +77,7 @@ export interface SessionOptions {
 export async function openCameraSession(o: SessionOptions): Promise<CameraSession> {
   const where = formatEndpoint(o.camera.endpoint);
   const stream = await o.net.connect(o.camera.endpoint, HELLO_TIMEOUT_MS);
-  const session = new SessionStream(stream);
+  let session = new SessionStream(stream);
   let timer = o.clock.setTimeout(() => stream.destroy(new Error(`no hello from camera at ${where} within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
   const expect = async <K extends SessionMessage['kind']>(kind: K): Promise<Extract<SessionMessage, { kind: K }>> => {
     const m = await session.read();
@@ -87,6 +101,17 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
       throw new UnknownCameraError(hello.deviceSerial, hello.systemId, o.authority.systemId);
     }
     timer.cancel();
+    if (membership !== 'unadopted') {
+      // Members (and cameras adopted just now) continue inside mutual TLS.
+      const creds = await o.authority.controllerCredentials(o.identity.serial, o.clock.now());
+      try {
+        ({ session } = await upgradeToTlsClient(session, creds, o.clock, where, acceptCamera(hello.deviceSerial)));
+      } catch (e) {
+        if (e instanceof PeerRejectedError && e.verdict.kind === 'unknown-system') throw new UnknownCameraError(hello.deviceSerial, hello.systemId || '(unknown)', o.authority.systemId);
+        if (e instanceof PeerRejectedError) throw new SafeModeCameraError(hello.deviceSerial, e.verdict.kind, e);
+        throw e;
+      }
+    }
     const channel = new SessionChannel(session, o.clock, where);
     const manifestListeners = new Set<(recordings: Recording[]) => void>();
     const live = { membership, version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: 0 };

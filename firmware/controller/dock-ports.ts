@@ -11,7 +11,7 @@ import type { MulticastSocket, Net } from '../../hal/net/contract.js';
 import type { DeviceIdentity, DockPort } from '../../hal/boards/contract.js';
 import { DISCOVERY_GROUP, DISCOVERY_PORT, decodeDiscoveryDatagram, encodeDiscoveryDatagram, formatIpv6, toHex } from '../../protocols/index.js';
 import { dockStep, emptyTable, type DockEffect, type DockInput, type DockTable, type DockedCamera } from './dock-table.js';
-import { openCameraSession, UnknownCameraError, type CameraSession } from './camera-session.js';
+import { openCameraSession, SafeModeCameraError, UnknownCameraError, type CameraSession } from './camera-session.js';
 import type { SystemAuthority } from './system-authority.js';
 import type { Log } from '../common/log.js';
 
@@ -25,6 +25,7 @@ export interface DockPortsEvents {
   session: [DockedCamera, CameraSession];
   'session-failed': [DockedCamera, Error];
   'unknown-camera': [DockedCamera, UnknownCameraError];
+  'safe-mode': [DockedCamera, SafeModeCameraError];
 }
 
 export class DockPorts extends EventEmitter<DockPortsEvents> {
@@ -167,6 +168,12 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
         this.o.log.warn('adoption', `${err.message} (port ${camera.port})`);
         this.apply({ type: 'camera-unknown', at: this.o.clock.monotonic(), serial: camera.serial, systemId: err.systemId });
         this.emit('unknown-camera', camera, err);
+        return;
+      }
+      if (err instanceof SafeModeCameraError) {
+        this.o.log.warn('session', `${err.message} (port ${camera.port})`);
+        this.apply({ type: 'camera-safe-mode', at: this.o.clock.monotonic(), serial: camera.serial });
+        this.emit('safe-mode', camera, err);
         return;
       }
       this.o.log.warn('session', `session with ${camera.serial} at ${camera.endpoint.address}%${camera.endpoint.scope} failed: ${(err as Error).message}`);

@@ -15,7 +15,8 @@ export const UNDOCK_SILENCE_MS = 15_000;
 export const SESSION_RETRY_MS = 2_000;
 
 /** 'unknown': the camera belongs to another system (the manual's "Unknown camera"): no session, no offload. */
-export type Phase = 'discovered' | 'connecting' | 'in-session' | 'retry-wait' | 'unknown';
+/** 'safe-mode': its certificate is no longer valid (expired): no offload until an administrator lets it back in. */
+export type Phase = 'discovered' | 'connecting' | 'in-session' | 'retry-wait' | 'unknown' | 'safe-mode';
 
 export interface DockedCamera {
   serial: string;
@@ -49,6 +50,7 @@ export type DockInput =
   | { type: 'session-opened'; at: number; serial: string }
   | { type: 'session-ended'; at: number; serial: string; reason: string }
   | { type: 'camera-unknown'; at: number; serial: string; systemId: string }
+  | { type: 'camera-safe-mode'; at: number; serial: string }
   | { type: 'link-down'; at: number; port: number }
   | { type: 'tick'; at: number };
 
@@ -99,6 +101,11 @@ export function dockStep(table: DockTable, input: DockInput): Step {
     case 'camera-unknown': {
       const c = next.get(input.serial);
       if (c) set({ ...c, phase: 'unknown', systemId: input.systemId });
+      break;
+    }
+    case 'camera-safe-mode': {
+      const c = next.get(input.serial);
+      if (c) set({ ...c, phase: 'safe-mode' });
       break;
     }
     case 'link-down': {

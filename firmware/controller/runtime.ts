@@ -37,6 +37,8 @@ export interface ControllerRuntime {
   readonly priorities: UserPriorities;
   /** Undefined without a connection file. */
   readonly uploader: Uploader | undefined;
+  /** Resolves once the controller's own certificate exists (first start makes a key: real time, not virtual). */
+  ready(): Promise<void>;
   stop(): Promise<void>;
   done: Promise<void>;
 }
@@ -45,6 +47,9 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
   if (!hal.identity.systemId) throw new ConfigError('systemId: missing, expected this body-worn system\'s id (letters, digits, \'-\'); a controller needs one to adopt cameras and issue certificates');
   const authority = await SystemAuthority.open(hal.storage, hal.identity.systemId, hal.clock.now());
   const dock = new DockPorts({ net: hal.net, clock: hal.clock, ports: hal.ports, identity: hal.identity, authority, adopt: options.adoptCameras ?? false, log });
+  // Made once (a key pair) and renewed near expiry; warm it now so the first session does not wait.
+  const credentials = authority.controllerCredentials(hal.identity.serial, hal.clock.now())
+    .then(() => undefined, (e: Error) => log.warn('pki', `controller certificate: ${e.message}`));
   const priorities = new UserPriorities(hal.clock);
   const buffer = await EvidenceBuffer.open({ storage: hal.storage, clock: hal.clock, log, isPrioritized: (u) => priorities.isPrioritized(u) });
   const offload = new Offload({
@@ -81,6 +86,7 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
     offload,
     priorities,
     uploader,
+    ready: () => credentials,
     done: new Promise<void>(() => {}),
     async stop() {
       await dock.stop();

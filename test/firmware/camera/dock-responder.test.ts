@@ -16,7 +16,12 @@ import { createRecording, generateSystemKeyPair, listRecordings, newRecordingId,
 import { silentLog } from '../../../firmware/common/log.js';
 import { serveCameraSession } from '../../../firmware/camera/dock-responder.js';
 import { OffloadSession } from '../../../firmware/camera/offload.js';
-import type { CameraEnrollment } from '../../../firmware/camera/enrollment.js';
+import type { CameraCredentials, CameraEnrollment } from '../../../firmware/camera/enrollment.js';
+import { createPublicKey } from 'node:crypto';
+import { SystemAuthority } from '../../../firmware/controller/system-authority.js';
+import { generateDeviceKey } from '../../../firmware/common/pki/keys.js';
+import { upgradeToTlsClient } from '../../../firmware/common/pki/session-upgrade.js';
+import { acceptCamera, type DeviceCredentials } from '../../../firmware/common/pki/secure-session.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const EPOCH = Date.UTC(2026, 10, 23, 8);
@@ -40,8 +45,26 @@ async function store(closed: number, chunks = 3) {
   return { medium, storage };
 }
 
-function enrollment(systemId: string): CameraEnrollment {
-  return { systemId, current: undefined, answer: async () => undefined } as unknown as CameraEnrollment;
+/** The system's authority (CA, controller credentials) and a camera certificate, made once per system. */
+const systems = new Map<string, Promise<{ authority: SystemAuthority; controller: DeviceCredentials; camera: CameraCredentials }>>();
+function pki(systemId: string) {
+  let p = systems.get(systemId);
+  if (!p) {
+    p = (async () => {
+      const authority = await SystemAuthority.open(new EmulatedStorage().mount(), systemId, EPOCH);
+      const key = await generateDeviceKey();
+      const certPem = authority.issueCamera('W100-0042', createPublicKey(key.publicKeyPem).export({ type: 'spki', format: 'der' }), EPOCH).certPem;
+      const camera: CameraCredentials = { systemId, keyPem: key.privateKeyPem, certPem, caCertPem: authority.ca.certPem, evidencePublicKey: hex(authority.evidencePublicKey) };
+      return { authority, controller: await authority.controllerCredentials('W800-0001', EPOCH), camera };
+    })();
+    systems.set(systemId, p);
+  }
+  return p;
+}
+
+async function enrollment(systemId: string): Promise<CameraEnrollment> {
+  const current = systemId ? (await pki(systemId)).camera : undefined;
+  return { systemId, current, answer: async () => undefined } as unknown as CameraEnrollment;
 }
 
 /** A camera serving sessions on loopback; `open()` gives the controller's side of a new session. */
@@ -51,10 +74,11 @@ async function camera(t: Test, storage: Storage, systemId = 'site-a', maxFrameBy
   const log = { ...silentLog, info: (_: string, m: string) => { infos.push(m); } };
   const served: Promise<void>[] = [];
   const sockets: Socket[] = [];
+  const adopted = await enrollment(systemId);
   const server = createServer((s) => {
     sockets.push(s);
     served.push(serveCameraSession(new SessionStream(s, maxFrameBytes ? { maxFrameBytes } : {}), {
-      clock, identity: { serial: 'W100-0042', model: 'W100', systemId: '' }, enrollment: enrollment(systemId), storage, log,
+      clock, identity: { serial: 'W100-0042', model: 'W100', systemId: '' }, enrollment: adopted, storage, log,
     }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -70,11 +94,15 @@ async function camera(t: Test, storage: Storage, systemId = 'site-a', maxFrameBy
       const socket = connect(port, '127.0.0.1');
       await new Promise((r) => socket.once('connect', r));
       sockets.push(socket);
-      const s = new SessionStream(socket);
+      let s = new SessionStream(socket);
       await s.send({ kind: 'hello', role: 'ROLE_CONTROLLER', supported: [...SUPPORTED_VERSIONS], deviceSerial: 'W800-0001', firmwareVersion: '0.1.0', systemId: peerSystem, nonce: new Uint8Array(16) });
       const hello = await s.read();
       const result = await s.read();
       if (hello?.kind !== 'hello' || result?.kind !== 'helloResult' || !result.accepted) throw new Error('hello failed');
+      // A member camera and a controller of its system continue inside mutual TLS, as the controller does.
+      if (systemId !== '' && peerSystem === systemId) {
+        ({ session: s } = await upgradeToTlsClient(s, (await pki(peerSystem)).controller, clock, 'test controller', acceptCamera('W100-0042')));
+      }
       const ask = async (m: SessionMessage) => { await s.send(m); const r = await s.read(); if (!r) throw new Error('session ended'); return r; };
       return {
         s,

@@ -16,6 +16,7 @@ import type { CameraSession } from '../../../firmware/controller/camera-session.
 async function system(world: World, systemId: string, adoptCameras: boolean) {
   const hal = await openEmulatedController(checkConfig({ serial: `W800-${systemId}`, systemId }, controllerBoard.schema, 't'), world);
   const runtime = await startController(hal, silentLog, { adoptCameras });
+  await runtime.ready();
   const sessions: CameraSession[] = [];
   runtime.dock.on('session', (_c, s) => sessions.push(s));
   return { hal, runtime, sessions, stop: async () => { await runtime.stop(); await hal.close(); } };
