@@ -1,27 +1,53 @@
-/** The main job as a user runs it: every docked camera found and in session, JSON summary last. */
+/**
+ * The main job as a user runs it: a whole shift, every recording at the destination, decodable,
+ * nothing lost; the JSON summary last; bad usage answered with exit 2 and the reason.
+ */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-t.test('npm start: 4 cameras docked, found, in session, undocked and re-docked', async (t) => {
-  const r = spawnSync(process.execPath, ['dist/simulate.mjs', '--json'], { encoding: 'utf8', timeout: 60_000 });
+const ffmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+const run = (...args: string[]) => spawnSync(process.execPath, ['dist/simulate.mjs', ...args], { encoding: 'utf8', timeout: 300_000 });
+const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+t.test('npm start: 4 cameras, a shift of incidents, every recording at the reference destination', async (t) => {
+  const r = run('--json', '--shift', '45m');
   t.equal(r.status, 0, r.stderr);
-  const last = r.stdout.trim().split('\n').at(-1)!;
-  const s = JSON.parse(last);
+  const s = summaryOf(r.stdout);
   t.equal(s.cameras, 4);
-  t.equal(s.dockings, 8);
-  t.equal(s.found, 8, 'every docking found');
-  t.equal(s.sessions, 8, 'a session with each');
   t.equal(s.adopted, 4, 'each camera adopted at its first dock');
-  t.equal(s.undocksSeen, 4, 'every undock noticed');
-  t.same(s.missed, []);
-  t.ok(s.beacons >= 8 && s.solicitations >= 1);
+  t.ok(s.recordings >= 4, `every camera recorded (${s.recordings} recordings)`);
+  t.equal(s.offloaded, s.recordings, 'every recording offloaded to the controller');
+  t.equal(s.uploaded, s.recordings, 'every recording at the destination with Status Complete');
+  t.ok(s.clips >= s.recordings, 'at least a clip per recording');
+  t.equal(s.lost, 0);
+  t.equal(s.corrupt, 0);
+  if (ffmpeg) t.equal(s.decoded, s.clips, 'every clip decoded by ffmpeg');
+  t.equal(s.destination.kind, 'reference');
+  t.ok(existsSync(s.destination.storagePath), 'the destination files are where the summary says');
+  const containers = readdirSync(join(s.destination.storagePath, 'AUTH_scu')).filter((n) => /^officer-\d+_W100-\d{4}_\d{8}T\d{6}Z$/.test(n));
+  t.equal(containers.length, s.recordings, 'one container per recording on disk');
+  t.match(r.stderr, /end of shift: \d+ recording\(s\) made/, 'progress goes to stderr with --json');
+  rmSync(s.destination.storagePath, { recursive: true, force: true });
 });
 
-t.test('8 cameras fill a station; a 9th is refused with a clear error', async (t) => {
-  const ok = spawnSync(process.execPath, ['dist/simulate.mjs', '--cameras', '8', '--json'], { encoding: 'utf8', timeout: 60_000 });
-  t.equal(ok.status, 0, ok.stderr);
-  t.equal(JSON.parse(ok.stdout.trim().split('\n').at(-1)!).sessions, 16);
-  const bad = spawnSync(process.execPath, ['dist/simulate.mjs', '--cameras', '9'], { encoding: 'utf8' });
+t.test('bad usage: each option names what it expected', async (t) => {
+  const cams = run('--cameras', '41');
+  t.equal(cams.status, 2);
+  t.match(cams.stderr, /--cameras must be an integer 1-40 \(5 ports of 8 bays\), got 41/);
+  const shift = run('--shift', 'forever');
+  t.equal(shift.status, 2);
+  t.match(shift.stderr, /--shift must be a duration from 10m to 24h such as 90m, 2h or 1h30m, got forever/);
+  const dir = mkdtempSync(join(tmpdir(), 'bwc-sim-test-'));
+  const missing = run('--connection', join(dir, 'nope.json'));
+  t.equal(missing.status, 2);
+  t.match(missing.stderr, /--connection .*nope\.json: cannot read it \(ENOENT\)/);
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ConnectionFileVersion: '1.0', SiteName: 'x', ApplicationName: 'x', ApplicationVersion: '1', AuthenticationTokenURI: ['not a url'], BlobAPIUserName: 'u' }));
+  const bad = run('--connection', join(dir, 'bad.json'));
   t.equal(bad.status, 2);
-  t.match(bad.stderr, /--cameras must be an integer 1-8 \(one docking station\), got 9/);
+  t.match(bad.stderr, /AuthenticationTokenURI\[0\]/, 'names the bad field');
+  t.match(bad.stderr, /BlobAPIKey/, 'and the missing one');
+  rmSync(dir, { recursive: true, force: true });
 });

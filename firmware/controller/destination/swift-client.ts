@@ -219,6 +219,24 @@ export class SwiftClient {
     return { etag: unquote(res.headers.etag) ?? '', bytes: Number(res.headers['content-length'] ?? 0), metadata: metaOf('object', res) };
   }
 
+  /**
+   * Names of the objects in `container` (`GET <container>`, plain listing, one name per line),
+   * following Swift's 10 000-name pages with `marker`. Undefined when the container does not exist.
+   */
+  async listObjects(container: string): Promise<string[] | undefined> {
+    const names: string[] = [];
+    for (;;) {
+      const marker = names.length ? `?marker=${encodeURIComponent(names[names.length - 1]!)}` : '';
+      const { res, request } = await this.storage('GET', `${objectPath(container)}${marker}`, {});
+      const body = await readReply(res, request);
+      if (res.statusCode === 404) return undefined;
+      this.check(request, res, body);
+      const page = body.toString('utf8').split('\n').filter((l) => l.length > 0);
+      names.push(...page);
+      if (page.length < 10_000) return names;
+    }
+  }
+
   /** `GET <container>/<object>` as a stream (read it to the end or destroy it). */
   async getObject(container: string, object: string): Promise<ObjectInfo & { body: IncomingMessage }> {
     const { res, request } = await this.storage('GET', objectPath(container, object), {});
