@@ -7,6 +7,11 @@
  *   - 10 h of 30 fps video with its timers on the virtual clock < 5 s wall
  *   - (root) 40 cameras on 5 ports enumerated over real IPv6 link-local in <= 3 s
  *   - prebuffer at 1080p30, 12 Mbit/s: ingest <= 2 % of one core, within its byte bound
+ *   - offload camera -> controller -> destination (TLS, fsync, loopback) >= 0.5 of a raw TCP copy
+ *   - controller peak RSS offloading 2 GiB <= 200 MB, against a bare node
+ *   - dock -> first offload chunk (emulated world) <= 1000 ms
+ * Options: --only name,name (sections below), --offload-mib N (default 256), --rss-mib N
+ * (default 2048). `--offload-child <json>` is the offload sections' own child process.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, readFile, stat } from 'node:fs/promises';
@@ -21,10 +26,12 @@ import { InMemorySink } from '../firmware/camera/recorder/in-memory-sink.js';
 import { startRecorder } from '../firmware/camera/recorder/recorder.js';
 import { startRealSystem } from './netns/real-devices.js';
 
-interface Row { target: string; measured: string; baseline: string; ratio: string; limit: string; ok: boolean }
+import { median, numberOption, say, type Row } from './bench/report.js';
+import { offloadThroughput } from './bench/offload-throughput.js';
+import { dockToFirstChunk } from './bench/dock-to-chunk.js';
+import { CHILD_FLAG, offloadChild, offloadMemory } from './bench/offload-memory.js';
+
 const rows: Row[] = [];
-const say = (s: string) => process.stderr.write(`${s}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Meta { outputs: Record<string, { bytes: number; imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }> }
 
@@ -202,16 +209,29 @@ async function prebufferIngest(): Promise<void> {
   void touched;
 }
 
-say('bench: bundle sizes');
-await bundleSizes();
-say('bench: cold start and idle memory (7 runs each)');
-await coldStart();
-say('bench: prebuffer ingest');
-await prebufferIngest();
-say('bench: virtual clock');
-await virtualVideo();
-say('bench: dock enumeration on real links (root only)');
-await enumeration();
+/** `--only a,b` runs just those sections (names as below), for development. */
+const only = (() => { const i = process.argv.indexOf('--only'); return i < 0 ? undefined : new Set(process.argv[i + 1]?.split(',')); })();
+const sections: [name: string, title: string, run: () => Promise<void>][] = [
+  ['sizes', 'bundle sizes', bundleSizes],
+  ['cold', 'cold start and idle memory (7 runs each)', coldStart],
+  ['prebuffer', 'prebuffer ingest', prebufferIngest],
+  ['virtual', 'virtual clock', virtualVideo],
+  ['enumeration', 'dock enumeration on real links (root only)', enumeration],
+  ['offload', 'offload throughput on loopback (--offload-mib N)', async () => { rows.push(...await offloadThroughput(numberOption('offload-mib', 256), process.argv[1]!)); }],
+  ['dock', 'dock to first chunk (emulated world)', async () => { rows.push(...await dockToFirstChunk(8)); }],
+  ['rss', 'controller memory while offloading (--rss-mib N)', async () => { rows.push(...await offloadMemory(numberOption('rss-mib', 2048), process.argv[1]!)); }],
+];
+
+if (process.argv[2] === CHILD_FLAG) {
+  // The memory section's child: the controller's side of an offload (see bench/offload-memory.ts).
+  await offloadChild(process.argv[3]!);
+  process.exit(0);
+}
+for (const [name, title, run] of sections) {
+  if (only && !only.has(name)) continue;
+  say(`bench: ${title}`);
+  await run();
+}
 
 const w = [0, 0, 0, 0, 0];
 for (const r of rows) [r.target, r.measured, r.baseline, r.ratio, r.limit].forEach((c, i) => { w[i] = Math.max(w[i]!, c.length); });

@@ -115,8 +115,11 @@ async function main(): Promise<number> {
     }
   }
 
-  const say = (line: string) => { if (!args.json) process.stdout.write(`${line}\n`); else process.stderr.write(`${line}\n`); };
   const wallStart = performance.now();
+  const say = (line: string) => {
+    const stamped = `[${((performance.now() - wallStart) / 1000).toFixed(1).padStart(5)} s] ${line}\n`;
+    if (!args.json) process.stdout.write(stamped); else process.stderr.write(stamped);
+  };
   // The shift ends about now, so a real destination's clock agrees with the system's.
   const world = new World({ seed, epoch: Date.now() - shiftMs - 15 * 60_000 });
   const tl = world.timeline;
@@ -131,7 +134,7 @@ async function main(): Promise<number> {
     connection = parseConnectionFile(connectionFileText({ authUri: server.authUrl, user: 'scu', key: 'sim-key', siteName: 'Simulator reference destination' }));
     await writeFile(join(serverRoot, 'connection.json'), connectionFileText({ authUri: server.authUrl, user: 'scu', key: 'sim-key', siteName: 'Simulator reference destination' }));
   }
-  const controller = await startController(controllerHal, deviceLog('controller'), { adoptCameras: true, connection });
+  const controller = await startController(controllerHal, deviceLog('controller'), { adoptCameras: true, connection, concurrentUploads: 2 });
 
   const stations = Math.ceil(n / MAX_BAYS_PER_STATION);
   for (let s = 1; s <= stations; s++) world.docks.addStation(`station-${s}`, s);

@@ -71,6 +71,16 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   done.catch(() => {});
   let recorder: Recorder | undefined;
   let docked: boolean | undefined;
+  let video: VideoStream | undefined;
+  // The image sensor runs only while undocked (prebuffer, recording): docked, nothing records.
+  let sensorChain = Promise.resolve();
+  const sensor = (on: boolean) => {
+    sensorChain = sensorChain.then(async () => {
+      if (!video) return;
+      if (on && video.state !== 'running') await video.start();
+      else if (!on && video.state === 'running') await video.stop();
+    }).catch((e: Error) => log.warn('video', `camera ${on ? 'start' : 'stop'} failed: ${e.message}`));
+  };
 
   const unpower = hal.power.watch((r) => {
     if (r.kind === 'error') {
@@ -83,6 +93,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       docked = s.dockContact;
       if (docked) recorder.dock(); else recorder.undock();
       log.info('recorder', `${docked ? 'docked' : 'undocked'}: recorder ${recorder.state.kind}`);
+      sensor(!docked);
     }
     const color = !s.dockContact ? (s.level <= 10 ? 'red' : 'green') : s.charging === 'full' ? 'green' : 'amber';
     hal.indicators.setLed('status', { kind: 'steady', color }).catch((e) => log.debug('indicators', (e as Error).message));
@@ -127,7 +138,6 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
   });
 
-  let video: VideoStream | undefined;
   try {
     video = await hal.video.open();
     const power = await hal.power.read().catch((e: Error) => {
@@ -143,7 +153,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       onSinkError: (e) => log.warn('recorder', `recording ended: ${(e as Error).message}`),
     });
     recorder.start();
-    await video.start();
+    if (!docked) await video.start();
   } catch (e) {
     log.warn('video', `camera ${hal.video.name} unavailable, not recording: ${(e as Error).message}`);
     recorder?.close();
@@ -177,6 +187,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
         await recorder.settled();
         recorder.close();
       }
+      await sensorChain;
       await video?.stop();
       await dock.stop();
     },

@@ -74,12 +74,13 @@ export function dockStep(table: DockTable, input: DockInput): Step {
   switch (input.type) {
     case 'beacon': {
       const known = next.get(input.serial);
-      const moved = known && (known.port !== input.port || known.bootId !== input.bootId || known.endpoint.address !== input.endpoint.address);
+      // A camera re-docked within UNDOCK_SILENCE_MS listens on a new session port: that is a new docking too.
+      const moved = known && (known.port !== input.port || known.bootId !== input.bootId || known.endpoint.address !== input.endpoint.address || known.endpoint.port !== input.endpoint.port);
       if (known && !moved) {
         set({ ...known, lastHeard: input.at, bay: input.bay || known.bay });
         break;
       }
-      if (known && moved) effects.push({ type: 'undocked', camera: known, reason: known.port !== input.port ? `moved to port ${input.port}` : 'rebooted' });
+      if (known && moved) effects.push({ type: 'undocked', camera: known, reason: known.port !== input.port ? `moved to port ${input.port}` : known.bootId !== input.bootId ? 'rebooted' : 're-docked' });
       const camera: DockedCamera = {
         serial: input.serial, model: input.model, port: input.port, bay: input.bay, endpoint: input.endpoint,
         bootId: input.bootId, systemId: input.systemId, phase: 'connecting', lastHeard: input.at, retryAt: 0,

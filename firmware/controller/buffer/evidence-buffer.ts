@@ -216,7 +216,7 @@ export class EvidenceBuffer extends EventEmitter<{ complete: [string] }> impleme
       await this.storage.writeAtomic(manifestPath(idHex), encodeSessionMessage({ kind: 'manifest', recordings: [manifest], more: false }));
       const record: BufferRecord = {
         format: RECORD_FORMAT, recordingId: idHex, status: 'receiving', cameraSerial: manifest.cameraSerial, cameraModel: camera.model,
-        userId: manifest.userId, totalBytes: manifest.totalBytes, reservedAt: this.o.clock.now(), completedAt: null, uploadedAt: null, reason: null,
+        userId: manifest.userId, totalBytes: manifest.totalBytes, reservedAt: this.epochMs(), completedAt: null, uploadedAt: null, reason: null,
       };
       await this.writeRecord(record);
       e = { record, manifest, frames: [], durable: 0, intake: undefined, bytes: 0 };
@@ -232,7 +232,7 @@ export class EvidenceBuffer extends EventEmitter<{ complete: [string] }> impleme
   /** @internal Intake calls this when its recording is whole and durable. */
   async completed(e: Entry): Promise<void> {
     e.record.status = 'complete';
-    e.record.completedAt = this.o.clock.now();
+    e.record.completedAt = this.epochMs();
     await this.writeRecord(e.record);
     e.intake = undefined;
     this.emit('complete', e.record.recordingId);
@@ -273,7 +273,7 @@ export class EvidenceBuffer extends EventEmitter<{ complete: [string] }> impleme
   async release(idHex: string): Promise<void> {
     const e = this.require(idHex, 'complete');
     e.record.status = 'uploaded';
-    e.record.uploadedAt = this.o.clock.now();
+    e.record.uploadedAt = this.epochMs();
     await this.writeRecord(e.record);
     await this.removeSegments(idHex);
     await this.storage.remove(manifestPath(idHex));
@@ -317,6 +317,11 @@ export class EvidenceBuffer extends EventEmitter<{ complete: [string] }> impleme
       throw new ChunkRejectedError(`recording ${idHex} chunk ${index}: the buffer's copy does not match its digest (medium error)`);
     }
     return c;
+  }
+
+  /** Whole epoch ms for the record file (a clock may give fractions: the emulated one steps by video frames). */
+  private epochMs(): number {
+    return Math.floor(this.o.clock.now());
   }
 
   private async writeRecord(r: BufferRecord): Promise<void> {

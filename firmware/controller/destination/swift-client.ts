@@ -263,6 +263,9 @@ export class SwiftClient {
         answer = await this.send(method, url, { ...headers, 'X-Auth-Token': session.token }, body);
       } catch (e) {
         if (e instanceof DestinationError) throw e;
+        // A kept-alive connection the server closed meanwhile: a request without a body is sent again at once.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (body === undefined && attempt === 0 && (code === 'ECONNRESET' || code === 'EPIPE')) continue;
         throw noAnswer(request, e);
       }
       if (answer.res.statusCode === 401 && attempt === 0 && !answer.bodyStarted) {

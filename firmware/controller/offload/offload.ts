@@ -52,6 +52,16 @@ export class Offload extends EventEmitter<OffloadEvents> {
   }
 
   private pass(camera: DockedCamera, session: CameraSession, recordings: Recording[], signal: AbortSignal): void {
+    // Pages are checked one by one by the decoder; joined, a recording must still be listed once.
+    const ids = new Set<string>();
+    for (const r of recordings) {
+      const idHex = toHex(r.recordingId);
+      if (ids.has(idHex)) {
+        session.channel.close(`camera ${camera.serial} listed recording ${idHex} twice in one manifest: expected each recording once`);
+        return;
+      }
+      ids.add(idHex);
+    }
     const running = this.active.get(camera.serial);
     if (running) { running.again = true; return; }
     const state = { again: false };
