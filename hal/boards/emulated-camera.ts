@@ -24,9 +24,10 @@ const schema: Schema = {
   batteryPercent: { type: 'integer', default: 80, min: 0, max: 100, doc: 'battery level at boot' },
   clockSkewMs: { type: 'integer', default: 0, doc: 'how far this camera\'s wall clock is off true time' },
   seed: { type: 'integer', default: 1, min: 0, doc: 'seed of the emulators\' randomness (torn writes, loss)' },
+  videoBurstFrames: { type: 'integer', default: 1, min: 1, max: 30, doc: 'frames the emulated sensor hands over at once (each keeps its capture time); more makes long simulations faster' },
 };
 
-interface Config { serial: string; model: string; storageBytes: number; batteryPercent: number; clockSkewMs: number; seed: number }
+interface Config { serial: string; model: string; storageBytes: number; batteryPercent: number; clockSkewMs: number; seed: number; videoBurstFrames: number }
 
 export const DOCK_INTERFACE = 'dock0';
 
@@ -54,7 +55,7 @@ export async function openEmulatedCamera(raw: Record<string, unknown>, worldIn?:
   const medium = new EmulatedStorage({ name: c.serial, capacityBytes: c.storageBytes, seed: c.seed });
   const net = new EmulatedNet(world.links, c.serial, clock, [DOCK_INTERFACE]);
   const unfollow = dockLink(world, net, DOCK_INTERFACE);
-  const video = new EmulatedCamera({ clock, name: c.serial });
+  const video = new EmulatedCamera({ clock, name: c.serial, burstFrames: c.videoBurstFrames });
   const power = new EmulatedPower({ clock, device: c.serial, docks: world.docks, level: c.batteryPercent });
   const buttons = new EmulatedButtons({ clock, name: c.serial });
   const indicators = new EmulatedIndicators({ clock, device: c.serial });

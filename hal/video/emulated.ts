@@ -23,6 +23,13 @@ export interface EmulatedCameraOptions {
   fixtureUrl?: URL;
   /** Nominal frame rate (default: the fixture's own, 30 for the committed one). */
   fps?: number;
+  /**
+   * Frames delivered together, as a capture pipeline that hands over a few frames at a time
+   * (1-30, default 1: each frame at its own instant). Each unit keeps its own capture pts; a
+   * larger burst makes long simulations cheaper (fewer timer instants) at the cost of up to
+   * burst-1 frame times of delivery latency.
+   */
+  burstFrames?: number;
 }
 
 const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
@@ -48,7 +55,13 @@ export class EmulatedCamera implements VideoSource {
       frameInterval(options.fps, this.name);
       this.fps = options.fps;
     }
+    const b = options.burstFrames ?? 1;
+    if (!Number.isInteger(b) || b < 1 || b > 30) throw new RangeError(`${this.name}: burstFrames must be a whole number 1-30, got ${b}`);
+    this.burstFrames = b;
   }
+
+  /** Frames handed over per delivery instant. */
+  readonly burstFrames: number;
 
   async open(): Promise<VideoStream> {
     await tick();
@@ -184,7 +197,10 @@ class EmulatedVideoStream implements VideoStream {
   /** (Re)start the frame timer at the camera's current rate. */
   arm(): void {
     this.disarm();
-    this.timer = this.camera.clock.setInterval(() => this.frame(), this.camera.frameMs());
+    const burst = this.camera.burstFrames;
+    this.timer = this.camera.clock.setInterval(() => {
+      for (let i = burst - 1; i >= 0 && this.timer; i--) this.frame(i);
+    }, this.camera.frameMs() * burst);
   }
 
   disarm(): void {
@@ -201,14 +217,15 @@ class EmulatedVideoStream implements VideoStream {
     process.nextTick(() => this.delivery.fail(error));
   }
 
-  private frame(): void {
+  /** Deliver the next frame, captured `framesAgo` frame times before now (a burst's earlier frames). */
+  private frame(framesAgo = 0): void {
     const units = this.fixture.units;
     const unit = units[this.cursor]!;
     this.cursor = this.cursor + 1 === units.length ? 0 : this.cursor + 1;
     this.delivery.deliver({
       data: unit.data,
       keyframe: unit.keyframe,
-      pts: this.camera.clock.monotonic(),
+      pts: this.camera.clock.monotonic() - framesAgo * this.camera.frameMs(),
       duration: this.camera.frameMs(),
       sequence: this.delivery.nextSequence(),
     });

@@ -27,12 +27,14 @@ export class TransferSlots {
   acquire(request: SlotRequest, signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(new Error(`transfer of ${request.label} withdrawn`));
     return new Promise((grant, reject) => {
-      const w: Waiting = { request, seq: this.seq++, grant, reject };
-      this.waiting.push(w);
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         const i = this.waiting.indexOf(w);
         if (i >= 0) { this.waiting.splice(i, 1); reject(new Error(`transfer of ${request.label} withdrawn`)); }
-      }, { once: true });
+      };
+      // The abort listener lives only while waiting (one signal serves a whole session's requests).
+      const w: Waiting = { request, seq: this.seq++, grant: (release) => { signal?.removeEventListener('abort', onAbort); grant(release); }, reject };
+      this.waiting.push(w);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.pump();
     });
   }
