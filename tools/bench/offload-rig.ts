@@ -52,26 +52,33 @@ export async function systemPki(dir: string): Promise<{ authority: SystemAuthori
  * A closed recording of `mib` MiB of plaintext in 1 MiB chunks, cut into clips of `clipMib`,
  * written by the evidence writer onto real files in `dir` (sealed, digested, synced).
  */
-export async function writePlainRecording(dir: string, evidencePublicKey: Uint8Array, mib: number, clipMib = 64): Promise<DirectoryStorage> {
+export async function writePlainRecording(dir: string, evidencePublicKey: Uint8Array, mib: number, clipMib = 64, recordings = 1): Promise<DirectoryStorage> {
   const storage = await dirStorage(dir);
-  const start = Math.floor((Date.now() - 3 * 3600_000) / 1000) * 1000;
-  const w = await createRecording(storage, {
-    recordingId: newRecordingId(), ...(await newRecordingKey(evidencePublicKey)), chunkSize: MiB,
-    meta: { cameraSerial: CAMERA_SERIAL, userId: 'officer-7', triggerOnReason: 'TRIGGER_REASON_BUTTON', triggerOnTimeMs: start, startTimeMs: start, timeZone: 'UTC', firmwareVersion: '0.1.0' },
-  });
   const block = new Uint8Array(MiB);
   for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
-  for (let i = 0; i < mib; i++) {
-    if (i % clipMib === 0) {
-      if (i > 0) await w.endClip(start + i * 1000);
-      await w.beginClip(start + i * 1000);
+  // `recordings` recordings share the `mib` MiB (the last takes the remainder).
+  const each = Math.max(1, Math.floor(mib / recordings));
+  for (let r = 0, left = mib; r < recordings && left > 0; r++) {
+    const size = r === recordings - 1 ? left : Math.min(each, left);
+    left -= size;
+    const start = Math.floor((Date.now() - 3 * 3600_000) / 1000) * 1000 + r * 3600_000 / recordings;
+    const w = await createRecording(storage, {
+      recordingId: newRecordingId(), ...(await newRecordingKey(evidencePublicKey)), chunkSize: MiB,
+      meta: { cameraSerial: CAMERA_SERIAL, userId: 'officer-7', triggerOnReason: 'TRIGGER_REASON_BUTTON', triggerOnTimeMs: start, startTimeMs: start, timeZone: 'UTC', firmwareVersion: '0.1.0' },
+    });
+    for (let i = 0; i < size; i++) {
+      if (i % clipMib === 0) {
+        if (i > 0) await w.endClip(start + i * 1000);
+        await w.beginClip(start + i * 1000);
+      }
+      block[0] = i & 0xff;
+      block[1] = r & 0xff;
+      await w.append(block, start + i * 1000);
+      if (i % 32 === 31) await w.sync();
     }
-    block[0] = i & 0xff;
-    await w.append(block, start + i * 1000);
-    if (i % 32 === 31) await w.sync();
+    await w.endClip(start + size * 1000);
+    await w.close({ triggerOffReason: 'TRIGGER_REASON_BUTTON', triggerOffTimeMs: start + size * 1000, stopTimeMs: start + size * 1000 });
   }
-  await w.endClip(start + mib * 1000);
-  await w.close({ triggerOffReason: 'TRIGGER_REASON_BUTTON', triggerOffTimeMs: start + mib * 1000, stopTimeMs: start + mib * 1000 });
   return storage;
 }
 
@@ -103,7 +110,8 @@ export async function destination(root: string): Promise<{ server: DestinationSe
   return { server, connectionText: connectionFileText({ authUri: server.authUrl, user: 'scu', key: 'secret', containerType: 'mkv' }) };
 }
 
-export interface LegTimes { pullMs: number; uploadMs: number; pulledBytes: number; uploadedBytes: number }
+/** Pull and upload overlap (as on the controller): `totalMs` is first request to last upload; the legs are each one's own busy time. */
+export interface LegTimes { pullMs: number; uploadMs: number; totalMs: number; pulledBytes: number; uploadedBytes: number }
 
 /**
  * The controller's side: open a session to the camera on `port` (hello, mutual TLS), read the
@@ -125,28 +133,43 @@ export async function controllerOffload(o: { port: number; host?: string; author
   ({ session: s } = await upgradeToTlsClient(s, await authority.controllerCredentials(CONTROLLER_SERIAL, clock.now()), clock, 'bench camera', acceptCamera(CAMERA_SERIAL)));
   const channel = new SessionChannel(s, clock, 'bench camera');
   const manifest = await channel.request({ kind: 'manifestRequest', afterRecordingId: new Uint8Array(0), maxRecordings: 0 }, 'manifest', 5000);
-  let pulledBytes = 0;
-  for (const r of manifest.recordings) {
-    const intake = await buffer.receive(r, { serial: CAMERA_SERIAL, model: 'W100' });
-    pulledBytes += (await pullRecording(channel, intake)).bytes;
-  }
-  channel.close('offload done', true);
-  const pullMs = performance.now() - t0;
-
-  const t1 = performance.now();
+  // As on the controller: recordings are pulled one after another while complete ones upload.
   const connection = parseConnectionFile(o.connectionText);
   const client = new SwiftClient({ connection, clock });
-  let uploadedBytes = 0;
-  try {
-    for (const rec of await buffer.pending()) {
+  let pulledBytes = 0, uploadedBytes = 0, uploadMs = 0;
+  let pullDone = false;
+  let wake: (() => void) | undefined;
+  buffer.onComplete(() => wake?.());
+  const uploads = (async () => {
+    for (;;) {
+      const [rec] = await buffer.pending();
+      if (!rec) {
+        if (pullDone) return;
+        await new Promise<void>((r) => { wake = r; });
+        continue;
+      }
+      const u0 = performance.now();
       const up = await uploadRecording(client, rec, {
         systemKeys: { publicKey: authority.evidencePublicKey, privateKey: authority.evidencePrivateKey },
         controllerSerial: CONTROLLER_SERIAL, destination: connection, clock,
       });
+      await buffer.release(rec.idHex);
+      uploadMs += performance.now() - u0;
       uploadedBytes += up.bytes;
     }
+  })();
+  let pullMs = 0;
+  try {
+    for (const r of manifest.recordings) {
+      const intake = await buffer.receive(r, { serial: CAMERA_SERIAL, model: 'W100' });
+      pulledBytes += (await pullRecording(channel, intake)).bytes;
+    }
+    pullMs = performance.now() - t0;
+    channel.close('offload done', true);
   } finally {
-    client.close();
+    pullDone = true;
+    wake?.();
+    await uploads.finally(() => client.close());
   }
-  return { pullMs, uploadMs: performance.now() - t1, pulledBytes, uploadedBytes };
+  return { pullMs, uploadMs, totalMs: performance.now() - t0, pulledBytes, uploadedBytes };
 }

@@ -11,7 +11,7 @@ import { ChunkRejectedError, type Intake } from '../buffer/evidence-buffer.js';
 import type { SessionChannel } from '../session-channel.js';
 
 /** Chunk requests in flight at once. */
-export const PIPELINE_DEPTH = 4;
+export const PIPELINE_DEPTH = 16;
 /** A chunk not answered within this ends the session. */
 export const CHUNK_TIMEOUT_MS = 15_000;
 /** The buffered copy is synced at least this often (chunks). */
