@@ -9,7 +9,7 @@ import { FRAME_HEADER_BYTES } from '../../../../firmware/common/evidence/chunk-f
 import { Offload } from '../../../../firmware/controller/offload/offload.js';
 import { UserPriorities } from '../../../../firmware/controller/offload/priorities.js';
 import { TransferSlots } from '../../../../firmware/controller/offload/transfer-slots.js';
-import { MAX_CHUNK_ATTEMPTS, TransferFailedError, pullRecording } from '../../../../firmware/controller/offload/pull-recording.js';
+import { MAX_CHUNK_ATTEMPTS, PIPELINE_DEPTH, TransferFailedError, pullRecording } from '../../../../firmware/controller/offload/pull-recording.js';
 import { SessionChannel } from '../../../../firmware/controller/session-channel.js';
 import { SessionStream, toHex } from '../../../../protocols/index.js';
 import { channelSession, dockedCamera, duplexPair, recording, rightChunk, startPeer, testWorld } from './scripted-peer.js';
@@ -22,7 +22,10 @@ const until = async (cond: () => boolean, what: string) => {
 t.test('a tampered, a truncated and a failed chunk are rejected and fetched again; the buffer holds exactly the right ciphertext', async (t) => {
   const { clock, open } = testWorld();
   const buffer = await open();
-  const rec = recording(12);
+  // Faults spaced wider than the pipeline, so each faulty answer is the first rejection of its window
+  // (answers already in flight behind a rejected one are dropped and asked for again).
+  const wrongAt = PIPELINE_DEPTH + 2, failAt = 2 * PIPELINE_DEPTH + 3, count = 3 * PIPELINE_DEPTH + 4;
+  const rec = recording(count);
   const [a, b] = duplexPair();
   const peer = startPeer(b, (m, attempt) => {
     if (m.kind !== 'chunkRequest') return undefined;
@@ -34,8 +37,8 @@ t.test('a tampered, a truncated and a failed chunk are rejected and fetched agai
       return { ...right, data: { ...right.data, ciphertext: flipped } };
     }
     if (m.index === 1 && attempt === 2) return { ...right, data: { ...right.data, ciphertext: right.data.ciphertext.subarray(0, 500) } };
-    if (m.index === 9 && attempt === 1) return { kind: 'chunkResponse', recordingId: m.recordingId, index: 9, error: { code: 'ERROR_CODE_STORAGE', message: 'read fault' } };
-    if (m.index === 5 && attempt === 1) return { ...right, index: 6, data: { ...right.data, digest: rec.r.chunkDigests[6]!, ciphertext: rec.data[6]! } };
+    if (m.index === failAt && attempt === 1) return { kind: 'chunkResponse', recordingId: m.recordingId, index: failAt, error: { code: 'ERROR_CODE_STORAGE', message: 'read fault' } };
+    if (m.index === wrongAt && attempt === 1) return { ...right, index: wrongAt + 1, data: { ...right.data, digest: rec.r.chunkDigests[wrongAt + 1]!, ciphertext: rec.data[wrongAt + 1]! } };
     return right;
   });
   const channel = new SessionChannel(new SessionStream(a), clock, 'scripted camera');
@@ -43,15 +46,15 @@ t.test('a tampered, a truncated and a failed chunk are rejected and fetched agai
   const report = await pullRecording(channel, intake);
   await intake.close();
   t.equal(report.rejected, 4, 'flipped, truncated, wrong index and read failure each rejected once');
-  t.equal(report.chunks, 12);
+  t.equal(report.chunks, count);
   t.equal(peer.asked(1), 3, 'chunk 1 asked for three times');
-  t.equal(peer.asked(5), 2);
-  t.equal(peer.asked(9), 2);
+  t.equal(peer.asked(wrongAt), 2);
+  t.equal(peer.asked(failAt), 2);
   const id = toHex(rec.r.recordingId);
   t.equal(buffer.status(id), 'complete');
   const [held] = await buffer.pending();
   for (const [i, d] of rec.data.entries()) t.same(Buffer.from(await held!.readChunk(i)), Buffer.from(d), `chunk ${i} is the camera's ciphertext`);
-  t.equal(buffer.stats().usedBytes, rec.r.totalBytes + 12 * FRAME_HEADER_BYTES, 'no rejected bytes written');
+  t.equal(buffer.stats().usedBytes, rec.r.totalBytes + count * FRAME_HEADER_BYTES, 'no rejected bytes written');
   // The same medium opened again (a reboot) holds the same whole recording.
   const again = await open();
   t.equal(again.status(id), 'complete');
