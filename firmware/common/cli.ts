@@ -24,7 +24,9 @@ export interface DeviceEntry<H> {
   target: Target;
   /** Runtime switches of this target (`--name`), with their help text. */
   switches?: Record<string, string>;
-  start(hal: H, log: ReturnType<typeof logger>, switches: Record<string, boolean>): Promise<Running>;
+  /** Runtime options taking a value (`--name VALUE`): name -> [value placeholder, help text]. */
+  options?: Record<string, [string, string]>;
+  start(hal: H, log: ReturnType<typeof logger>, switches: Record<string, boolean>, options: Record<string, string | undefined>): Promise<Running>;
 }
 
 /** Exit codes: 0 clean stop, 1 device or runtime failure, 2 bad usage or configuration. */
@@ -51,6 +53,7 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
         version: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         ...Object.fromEntries(Object.keys(entry.switches ?? {}).map((k) => [k, { type: 'boolean' as const }])),
+        ...Object.fromEntries(Object.keys(entry.options ?? {}).map((k) => [k, { type: 'string' as const }])),
       },
       strict: true,
       allowPositionals: false,
@@ -64,7 +67,7 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
     return 0;
   }
   if (args.help) {
-    process.stdout.write(await usage(target, entry.switches ?? {}));
+    process.stdout.write(await usage(target, entry.switches ?? {}, entry.options ?? {}));
     return 0;
   }
   if (!args.board) return fail(EXIT_USAGE, `missing --board NAME; expected one of: ${boardNames(target).join(', ')}`);
@@ -85,7 +88,8 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
   let running: Running;
   try {
     const switches = Object.fromEntries(Object.keys(entry.switches ?? {}).map((k) => [k, Boolean((args as Record<string, unknown>)[k])]));
-    running = await entry.start(hal, log, switches);
+    const options = Object.fromEntries(Object.keys(entry.options ?? {}).map((k) => [k, (args as Record<string, unknown>)[k] as string | undefined]));
+    running = await entry.start(hal, log, switches, options);
   } catch (e) {
     await hal.close().catch(() => {});
     return fail(e instanceof ConfigError ? EXIT_USAGE : EXIT_RUNTIME, (e as Error).message, e);
@@ -111,8 +115,8 @@ export async function runDevice<H extends CameraHal | ControllerHal>(entry: Devi
   return Promise.race([stopped, died]);
 }
 
-async function usage(target: Target, switches: Record<string, string>): Promise<string> {
-  const names = Object.keys(switches).map((k) => ` [--${k}]`).join('');
+async function usage(target: Target, switches: Record<string, string>, options: Record<string, [string, string]>): Promise<string> {
+  const names = Object.keys(switches).map((k) => ` [--${k}]`).join('') + Object.entries(options).map(([k, [v]]) => ` [--${k} ${v}]`).join('');
   const lines = [
     `usage: ${target}.mjs --board NAME [--config FILE] [--verbose]${names}`,
     '',
@@ -126,6 +130,7 @@ async function usage(target: Target, switches: Record<string, string>): Promise<
     '  --verbose, -v   log driver and runtime events to stderr (also BWC_DEBUG=1)',
     '  --version       print the firmware version',
     ...Object.entries(switches).map(([k, doc]) => `  --${k.padEnd(14)}${doc}`),
+    ...Object.entries(options).map(([k, [v, doc]]) => `  --${`${k} ${v}`.padEnd(14)} ${doc}`),
     '',
     'Boards and their config settings:',
   ];

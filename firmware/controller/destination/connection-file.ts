@@ -23,6 +23,7 @@
  * }
  * ```
  */
+import { readFile } from 'node:fs/promises';
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../../../hal/errors.js';
 import type { ContainerType } from './names.js';
@@ -78,6 +79,22 @@ function asPem(text: string, label: 'CERTIFICATE' | 'PUBLIC KEY'): string | unde
  * Parse and check a connection file. Throws ConnectionFileError listing every problem, each
  * naming the field (`AuthenticationTokenURI[1]: expected an http: URL ...`).
  */
+/** Read and check the connection file at `path`; ConfigError naming the path (and every bad field). */
+export async function readConnectionFile(path: string): Promise<ConnectionFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new ConfigError(`connection file ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected the content destination's connection file (JSON)`);
+  }
+  try {
+    return parseConnectionFile(bytes);
+  } catch (e) {
+    if (e instanceof ConnectionFileError) throw new ConfigError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
 export function parseConnectionFile(content: string | Uint8Array): ConnectionFile {
   const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
   if (bytes > CONNECTION_FILE_MAX_BYTES) throw new ConnectionFileError([`file: expected at most ${CONNECTION_FILE_MAX_BYTES} bytes, got ${bytes}`]);

@@ -153,3 +153,25 @@ t.test('linux-camera: its button device vanishing while running ends the camera 
   t.match(stderr, new RegExp(`camera: error: button input device at ${fifo.replaceAll('/', '\\/')} went away`));
   t.notMatch(stderr, /\n\s+at /, 'no stack trace');
 });
+
+t.test('controller --connection: an unreadable or invalid connection file is named with every bad field, exit 2; a good one is in the ready line', async (t) => {
+  const config = join(dir, 'controller-conn.json');
+  await writeFile(config, JSON.stringify({ serial: 'W800-0009', systemId: 'cli-site' }));
+  const missing = await runBundle('controller', ['--board', 'emulated-controller', '--config', config, '--connection', join(dir, 'none.json')]);
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /connection file .*none\.json: cannot read it \(ENOENT\); expected the content destination's connection file \(JSON\)/);
+  noStack(t, missing.stderr);
+  const badFile = join(dir, 'bad-connection.json');
+  await writeFile(badFile, JSON.stringify({ ConnectionFileVersion: '1.0', SiteName: 'x', ApplicationName: 'x', ApplicationVersion: '1', AuthenticationTokenURI: ['ftp://x'], BlobAPIUserName: 'u', ContainerType: 'avi' }));
+  const bad = await runBundle('controller', ['--board', 'emulated-controller', '--config', config, '--connection', badFile]);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /bad-connection\.json: connection file is not valid: .*AuthenticationTokenURI\[0\].*/);
+  t.match(bad.stderr, /BlobAPIKey/, 'the missing field is named too');
+  t.match(bad.stderr, /ContainerType/, 'and the wrong value');
+  const goodFile = join(dir, 'good-connection.json');
+  await writeFile(goodFile, JSON.stringify({ ConnectionFileVersion: '1.0', SiteName: 'Evidence site', ApplicationName: 'x', ApplicationVersion: '1', AuthenticationTokenURI: ['http://127.0.0.1:9/auth/v1.0'], BlobAPIUserName: 'u', BlobAPIKey: 'k' }));
+  const good = await runUntilReady('controller', ['--board', 'emulated-controller', '--config', config, '--connection', goodFile]);
+  t.match(good.ready, /controller ready: .*destination=Evidence site/);
+  const help = await runBundle('controller', ['--help']);
+  t.match(help.stdout, /--connection FILE\s+the content destination's connection file/);
+});
