@@ -86,7 +86,11 @@ export async function serveCameraSession(session: SessionStream, o: CameraSessio
         if (offload) throw new Error('a second hello in one session: expected one hello first');
         offload = new OffloadSession(offloadOptions, '');
       }
-      const reply = (await o.enrollment.answer(m)) ?? await answer(m, offload, o);
+      // An adopted camera takes enrollment (renewal) only inside mutual TLS with its own system.
+      const enrolling = m.kind === 'enrollmentRequest' || m.kind === 'enrollment';
+      const reply = enrolling && o.enrollment.current && !secured
+        ? [{ kind: 'enrollmentResult', accepted: false, error: { code: 'ERROR_CODE_OTHER_SYSTEM', message: `camera ${o.identity.serial} is adopted: its certificate is renewed only inside a mutually authenticated session` } } satisfies SessionMessage]
+        : (await o.enrollment.answer(m)) ?? await answer(m, offload, o);
       for (const r of reply) await current.send(r);
       if (m.kind === 'goodbye') break;
       if (!secured && upgradeDue(m, reply, o.enrollment)) {

@@ -118,15 +118,19 @@ export class CameraEnrollment {
         if (!new X509Certificate(certPem).publicKey.equals(createPublicKey(key.publicKeyPem))) {
           return [refuse('ERROR_CODE_BAD_REQUEST', 'the certificate is not for this camera\'s key')];
         }
+        if (this.credentials && !new X509Certificate(caCertPem).raw.equals(new X509Certificate(this.credentials.caCertPem).raw)) {
+          return [refuse('ERROR_CODE_OTHER_SYSTEM', `a renewal must come from the CA of system ${this.credentials.systemId}; reset the camera to move it to another CA`)];
+        }
         const verdict = certificateStatus(certPem, caCertPem, this.o.clock.now());
         if (verdict.kind !== 'valid' && verdict.kind !== 'about-to-expire') {
           return [refuse('ERROR_CODE_BAD_REQUEST', `certificate refused: ${verdict.kind}${'reason' in verdict ? ` (${verdict.reason})` : ''}`)];
         }
+        const renewal = this.credentials !== undefined;
         const credentials: CameraCredentials = { systemId: m.systemId, keyPem: key.privateKeyPem, certPem, caCertPem, evidencePublicKey: Buffer.from(m.evidencePublicKey).toString('hex') };
         await this.o.storage.writeAtomic(CREDENTIALS_PATH, new TextEncoder().encode(JSON.stringify(credentials)));
         this.credentials = credentials;
         this.pending = undefined;
-        this.o.log.info('adoption', `adopted into system ${m.systemId}; certificate valid until ${new Date(verdict.notAfter).toISOString()}`);
+        this.o.log.info('adoption', `${renewal ? 'certificate renewed' : `adopted into system ${m.systemId}`}; valid until ${new Date(verdict.notAfter).toISOString()}`);
         return [{ kind: 'enrollmentResult', accepted: true }];
       }
       default:

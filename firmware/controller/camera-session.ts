@@ -10,6 +10,7 @@ import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type Recording
 import { SessionChannel } from './session-channel.js';
 import { upgradeToTlsClient } from '../common/pki/session-upgrade.js';
 import { PeerRejectedError, acceptCamera } from '../common/pki/secure-session.js';
+import { CAMERA_CERT_LIFETIME_MS } from '../common/pki/system-ca.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { DockedCamera } from './dock-table.js';
 import type { SystemAuthority } from './system-authority.js';
@@ -35,8 +36,10 @@ export class SafeModeCameraError extends Error {
   }
 }
 
-/** 'member' of this system, 'adopted' just now, or 'unadopted' (adoption off). */
-export type Membership = 'member' | 'adopted' | 'unadopted';
+/** 'member' of this system, 'renewed' (a member whose certificate was renewed now), 'adopted' just now, or 'unadopted' (adoption off). */
+export type Membership = 'member' | 'renewed' | 'adopted' | 'unadopted';
+/** A camera certificate older than this is renewed when the camera docks. */
+export const RENEW_AFTER_MS = 24 * 3600_000;
 
 export const HELLO_TIMEOUT_MS = 5_000;
 /** Adoption makes a key on the camera and signs a certificate here: it gets longer. */
@@ -105,7 +108,14 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
       // Members (and cameras adopted just now) continue inside mutual TLS.
       const creds = await o.authority.controllerCredentials(o.identity.serial, o.clock.now());
       try {
-        ({ session } = await upgradeToTlsClient(session, creds, o.clock, where, acceptCamera(hello.deviceSerial)));
+        let peer;
+        ({ session, peer } = await upgradeToTlsClient(session, creds, o.clock, where, acceptCamera(hello.deviceSerial)));
+        // The certificate is renewed at every dock (once a day at most), so only a camera kept
+        // away from its docks for 8 weeks expires and falls into safe mode.
+        if (membership === 'member' && peer.notAfter - o.clock.now() < CAMERA_CERT_LIFETIME_MS - RENEW_AFTER_MS) {
+          await enroll();
+          membership = 'renewed';
+        }
       } catch (e) {
         if (e instanceof PeerRejectedError && e.verdict.kind === 'unknown-system') throw new UnknownCameraError(hello.deviceSerial, hello.systemId || '(unknown)', o.authority.systemId);
         if (e instanceof PeerRejectedError) throw new SafeModeCameraError(hello.deviceSerial, e.verdict.kind, e);

@@ -237,6 +237,9 @@ t.test('a controller of another system sees nothing and deletes nothing; an unad
   await c.s.send({ kind: 'custodyAck', recordingId: rec!.recordingId, chunksHeld: 3, durableVerified: true, holderSerial: 'X', holderSystemId: 'site-a' });
   await c.manifest();
   t.equal((await listRecordings(storage)).length, 2, 'nothing deleted');
+  // Nor can it re-enroll the adopted camera outside a mutually authenticated session.
+  const enroll = await c.ask({ kind: 'enrollmentRequest', systemId: 'site-a' });
+  t.equal(enroll.kind === 'enrollmentResult' && !enroll.accepted ? enroll.error.code : enroll.kind, 'ERROR_CODE_OTHER_SYSTEM', 'plaintext enrollment of an adopted camera refused');
 
   const lone = await camera(t, storage, '');
   const u = await lone.open('site-a');

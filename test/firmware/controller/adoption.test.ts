@@ -4,6 +4,7 @@
  * Unknown camera with no session retries.
  */
 import t from 'tap';
+import { X509Certificate } from 'node:crypto';
 import { World } from '../../../hal/world/world.js';
 import { checkConfig } from '../../../hal/boards/config.js';
 import { openEmulatedCamera, board as cameraBoard, type EmulatedCameraHal } from '../../../hal/boards/emulated-camera.js';
@@ -58,6 +59,19 @@ t.test('adoption happens only with "Add cameras" on, and survives a camera reboo
   world.docks.dock('W100-0001', 'st', 1);
   await world.timeline.advance(3000);
   t.equal(adopting.sessions.at(-1)?.membership, 'member', 'back at the dock it is a member, not adopted again');
+
+  // Two days later it docks again: its certificate is renewed inside the mutual TLS session.
+  const before = new X509Certificate(reborn.enrollment.current!.certPem).validTo;
+  world.docks.undock('W100-0001');
+  await world.timeline.advance(20_000);
+  const later = adopting.hal.emulators.clock.now() + 2 * 24 * 3600_000;
+  adopting.hal.emulators.clock.setWallClock(later);
+  cam.hal.emulators.clock.setWallClock(later);
+  world.docks.dock('W100-0001', 'st', 1);
+  for (let i = 0; i < 40 && adopting.sessions.at(-1)?.membership !== 'renewed'; i++) await world.timeline.advance(250);
+  t.equal(adopting.sessions.at(-1)?.membership, 'renewed', 'a member docking after a day gets a new certificate');
+  t.ok(Date.parse(new X509Certificate(reborn.enrollment.current!.certPem).validTo) > Date.parse(before), 'the new certificate lasts longer');
+  t.equal(reborn.enrollment.systemId, 'site-a');
   await reborn.stop();
   await adopting.stop();
   await cam.hal.close();
