@@ -79,6 +79,10 @@ export interface Summary {
   medianDockToSessionMs: number;
   virtualSeconds: number;
   wallSeconds: number;
+  /** Wall time of the shift itself (undock to the end of the last incident's recording). */
+  shiftWallSeconds: number;
+  /** Wall time from the docking at the end of the shift until every recording was uploaded. */
+  offloadWallSeconds: number;
   destination: { kind: 'reference'; storagePath: string } | { kind: 'connection'; site: string };
 }
 
@@ -206,6 +210,7 @@ async function main(): Promise<number> {
   await run(5_000);
   const plan = planShift(n, shiftMs, seed);
   const shiftStart = tl.time;
+  const shiftWallStart = performance.now();
   let next = 0;
   let lastHour = 0;
   const taps: Promise<void>[] = [];
@@ -229,7 +234,9 @@ async function main(): Promise<number> {
   await Promise.all(cams.map((c) => c.runtime.settled()));
   const made = new Set<string>();
   for (const c of cams) for (const r of await listRecordings(c.hal.storage)) made.add(r.idHex);
-  say(`end of shift: ${made.size} recording(s) made by ${n} camera(s) (${plan.length} incidents)`);
+  const shiftWallSeconds = (performance.now() - shiftWallStart) / 1000;
+  say(`end of shift: ${made.size} recording(s) made by ${n} camera(s) (${plan.length} incidents), ${formatDuration(shiftMs)} simulated in ${shiftWallSeconds.toFixed(1)} s`);
+  const offloadWallStart = performance.now();
 
   say('back at the station: cameras dock, offload to the controller, the controller uploads');
   dockAll();
@@ -244,6 +251,7 @@ async function main(): Promise<number> {
     return onCameras === 0 && st.receiving === 0 && st.complete === 0;
   };
   const finished = await runUntil(allDone, 4 * 3600_000, 500);
+  const offloadWallSeconds = (performance.now() - offloadWallStart) / 1000;
   say(`  ${finished ? 'done' : 'NOT done after 4 h of virtual time'}: offloaded ${offloaded}, uploaded ${uploadedIds.size}, buffer ${JSON.stringify(controller.buffer.stats())}`);
 
   // Read every recording back from the destination: Status Complete, every clip there and decodable.
@@ -263,6 +271,7 @@ async function main(): Promise<number> {
     offloaded, uploaded: uploadedComplete, lost, corrupt: check.corrupt, decoded: check.decoded, notTransferred, adopted,
     medianDockToSessionMs: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : -1,
     virtualSeconds: Math.round(tl.time / 1000), wallSeconds: Number(((performance.now() - wallStart) / 1000).toFixed(2)),
+    shiftWallSeconds: Number(shiftWallSeconds.toFixed(2)), offloadWallSeconds: Number(offloadWallSeconds.toFixed(2)),
     destination: serverRoot ? { kind: 'reference', storagePath: serverRoot } : { kind: 'connection', site: connection.siteName },
   };
   say(`summary: ${summary.recordings} recordings made, ${summary.offloaded} offloaded, ${summary.uploaded} at the destination with ${summary.clips} clips (${(summary.bytes / 1e6).toFixed(1)} MB)${summary.decoded === null ? ' (clips not decoded: --skip-decode, or ffmpeg not installed)' : `, ${summary.decoded} decoded by ffmpeg`}; lost ${summary.lost}, corrupt ${summary.corrupt}, not transferred ${summary.notTransferred}; ${summary.virtualSeconds} s virtual in ${summary.wallSeconds} s wall`);
