@@ -26,7 +26,9 @@ export async function offloadChild(json: string): Promise<void> {
 /** Run `args` with node; sample its RSS every 100 ms; resolve with its stdout and the sampled peak (MB). */
 function runSampled(args: string[]): Promise<{ out: string; peakMb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // BWC_BENCH_CHILD_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the controller's side.
+    const flags = process.env.BWC_BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...flags, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let peakKb = 0;
     const timer = setInterval(() => {

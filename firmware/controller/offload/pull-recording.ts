@@ -44,6 +44,7 @@ export async function pullRecording(
   const queue: { index: number; answer: Promise<ChunkAnswer> }[] = [];
   let nextToAsk = intake.next;
   let attempts = 0;
+  let syncing: Promise<number> | undefined;
   while (intake.next < count) {
     while (queue.length < PIPELINE_DEPTH && nextToAsk < count) {
       const answer: Promise<ChunkAnswer> = channel.request({ kind: 'chunkRequest', recordingId: r.recordingId, index: nextToAsk }, 'chunkResponse', CHUNK_TIMEOUT_MS);
@@ -61,7 +62,8 @@ export async function pullRecording(
       report.chunks++;
       report.bytes += m.data!.ciphertext.length;
       onChunk(m.data!.ciphertext.length);
-      if ((index + 1) % SYNC_EVERY_CHUNKS === 0) await intake.sync();
+      // Made durable in the background: appends go on while the medium syncs; complete() waits.
+      if ((index + 1) % SYNC_EVERY_CHUNKS === 0) { syncing = intake.sync(); syncing.catch(() => undefined); }
     } catch (e) {
       if (!(e instanceof ChunkRejectedError || isProtocolError(e))) throw e;
       report.rejected++;
@@ -73,6 +75,7 @@ export async function pullRecording(
       nextToAsk = intake.next;
     }
   }
+  await syncing;
   await intake.complete();
   return report;
 }

@@ -18,9 +18,24 @@ export async function openBufferedChunk(recording: BufferedRecording, key: Uint8
   return openChunk(key, { recordingId: m.recordingId, index, last: isLastChunk(index, m.chunkCount, m.interrupted) }, ciphertext);
 }
 
-/** The clip's plaintext chunks in order, unchanged. */
+/**
+ * The clip's plaintext chunks in order, unchanged. The next chunk is read and opened while the
+ * current one is being sent (one chunk of read-ahead), so disk, hashing and decryption overlap
+ * the network.
+ */
 async function* rawClip(recording: BufferedRecording, key: Uint8Array, clip: Clip): AsyncGenerator<Uint8Array> {
-  for (let i = clip.firstChunk; i < clip.firstChunk + clip.chunkCount; i++) yield await openBufferedChunk(recording, key, i);
+  const end = clip.firstChunk + clip.chunkCount;
+  const open = (i: number) => {
+    const p = openBufferedChunk(recording, key, i);
+    p.catch(() => undefined); // awaited below; a consumer that stops early must not leave it unhandled
+    return p;
+  };
+  let next = clip.firstChunk < end ? open(clip.firstChunk) : undefined;
+  for (let i = clip.firstChunk; i < end; i++) {
+    const current = await next!;
+    next = i + 1 < end ? open(i + 1) : undefined;
+    yield current;
+  }
 }
 
 /**
