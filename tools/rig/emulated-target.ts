@@ -1,0 +1,221 @@
+/**
+ * The rig's emulated target: one emulated World in virtual time with a docking station on port 1,
+ * an emulated camera board and camera runtime per declared device, adopted directly by the rig
+ * acting as the system authority (no controller needed to record).
+ */
+import { X509Certificate } from 'node:crypto';
+import { World } from '../../hal/world/world.js';
+import { checkConfig } from '../../hal/boards/config.js';
+import { board as cameraBoard, openEmulatedCamera, type EmulatedCameraHal } from '../../hal/boards/emulated-camera.js';
+import type { LedPattern } from '../../hal/indicators/contract.js';
+import type { Storage } from '../../hal/storage/contract.js';
+import { EmulatedStorage } from '../../hal/storage/emulated.js';
+import { listRecordings, openRecording } from '../../firmware/common/evidence/index.js';
+import { logger, silentLog, type Log } from '../../firmware/common/log.js';
+import { startCamera, type CameraOptions, type CameraRuntime } from '../../firmware/camera/runtime.js';
+import { SystemAuthority } from '../../firmware/controller/system-authority.js';
+import { REPORTABLE_CAMERA_STATES, cameraState } from './camera-state.js';
+import type { Action, DeviceDecl } from './scenario.js';
+import type { Answer, RigRecording, RigState, RigTarget } from './target.js';
+
+export const RIG_SYSTEM_ID = 'rig-system';
+export const RIG_STATION = 'station-1';
+/** Wall clock at scenario time 0 (devices' recordings carry it). */
+export const RIG_EPOCH = Date.UTC(2026, 10, 23, 7);
+/** How long a `press` holds the button down. */
+export const PRESS_MS = 100;
+
+interface RigCamera {
+  decl: DeviceDecl;
+  hal: EmulatedCameraHal;
+  options: CameraOptions;
+  log: Log;
+  runtime: CameraRuntime | undefined;
+  storage: Storage;
+}
+
+export interface EmulatedTargetOptions {
+  /** Device logs on stderr (debug lines included). Default quiet. */
+  verbose?: boolean;
+  /** Where device log lines go when verbose (default stderr). */
+  write?: (line: string) => void;
+}
+
+const reasonName = (r: string) => r.replace(/^TRIGGER_REASON_/, '').toLowerCase().replace(/_/g, '-');
+
+export class EmulatedRigTarget implements RigTarget {
+  readonly description = 'emulated world (virtual time)';
+  readonly world = new World({ seed: 1, epoch: RIG_EPOCH });
+  private cameras = new Map<string, RigCamera>();
+  private authority: SystemAuthority | undefined;
+  private base = 0;
+  /** Failures of button gestures still under way, reported at the next settle. */
+  private failures: Error[] = [];
+
+  constructor(private readonly options: EmulatedTargetOptions = {}) {
+    this.world.docks.addStation(RIG_STATION, 1);
+  }
+
+  /** The board of a declared device (tests reach the emulators through it). */
+  hal(device: string): EmulatedCameraHal {
+    return this.camera(device).hal;
+  }
+
+  async start(devices: readonly DeviceDecl[]): Promise<void> {
+    if (devices.some((d) => d.adopted)) {
+      this.authority = await SystemAuthority.open(new EmulatedStorage().mount(), RIG_SYSTEM_ID, this.world.timeline.epoch + this.world.timeline.time);
+    }
+    for (const decl of devices) {
+      const hal = await openEmulatedCamera(checkConfig({ serial: decl.serial, model: decl.model, batteryPercent: decl.batteryPercent }, cameraBoard.schema, `rig device ${decl.name}`), this.world);
+      const log = this.options.verbose ? logger(decl.name, true, this.options.write) : silentLog;
+      const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.user !== undefined ? { user: decl.user } : {}) };
+      const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage };
+      this.cameras.set(decl.name, cam);
+      cam.runtime = await startCamera(hal, log, options);
+      await cam.runtime.enrollment.ready();
+      if (!cam.runtime.recorder) throw new Error(`${decl.name}: the camera's video could not be opened, so it cannot record (run with --verbose for the reason)`);
+      if (decl.adopted) await this.adopt(cam, cam.runtime);
+      if (decl.docked) this.dock(cam);
+    }
+    await this.settle();
+    this.base = this.world.timeline.time;
+  }
+
+  async advanceTo(ms: number): Promise<void> {
+    await this.world.timeline.advanceTo(this.base + ms);
+  }
+
+  async apply(action: Action): Promise<void> {
+    if (action.kind === 'wait') return;
+    const cam = this.camera(action.device);
+    const buttons = cam.hal.emulators.buttons;
+    const track = (p: Promise<void>) => { p.catch((e: Error) => this.failures.push(e)); };
+    switch (action.kind) {
+      case 'press': track(buttons.tap(action.buttons, PRESS_MS)); return;
+      case 'double-press': track(buttons.doublePress(action.buttons)); return;
+      case 'hold':
+        if (action.forMs !== undefined) track(buttons.tap(action.buttons, action.forMs));
+        else buttons.press(action.buttons);
+        return;
+      case 'release': buttons.release(action.buttons); return;
+      case 'dock': this.dock(cam, action.bay); return;
+      case 'undock': this.world.docks.undock(cam.decl.serial); return;
+      case 'battery': cam.hal.emulators.power.setLevel(action.percent); return;
+      case 'power-cut': {
+        const runtime = this.running(cam, 'power-cut');
+        cam.hal.emulators.medium.cutPower();
+        runtime.recorder?.powerCut();
+        cam.runtime = undefined;
+        await runtime.stop();
+        return;
+      }
+      case 'power-off': {
+        const runtime = this.running(cam, 'power-off');
+        cam.runtime = undefined;
+        await runtime.stop();
+        return;
+      }
+      case 'power-on': {
+        if (cam.runtime) throw new Error(`power-on: ${cam.decl.name} is already on`);
+        cam.storage = cam.hal.emulators.medium.mount();
+        cam.runtime = await startCamera({ ...cam.hal, storage: cam.storage }, cam.log, cam.options);
+        await cam.runtime.enrollment.ready();
+        return;
+      }
+    }
+  }
+
+  async settle(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const c of this.cameras.values()) await c.runtime?.settled();
+    }
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+  }
+
+  async state(device: string): Promise<RigState> {
+    const cam = this.camera(device);
+    return { state: cameraState({ runtime: cam.runtime, docked: this.world.docks.bayOf(cam.decl.serial) !== undefined }), reportable: REPORTABLE_CAMERA_STATES };
+  }
+
+  async led(device: string, led: string): Promise<Answer<{ pattern: LedPattern; litColor: string | null }>> {
+    const ind = this.camera(device).hal.emulators.indicators;
+    const cur = ind.current().leds[led];
+    if (!cur) throw new Error(`${device} has no LED ${JSON.stringify(led)}; LEDs: ${Object.keys(ind.current().leds).join(', ')}`);
+    return { supported: true, value: { pattern: cur.pattern, litColor: ind.colorAt(led) } };
+  }
+
+  async recordings(device: string): Promise<Answer<RigRecording[]>> {
+    const cam = this.camera(device);
+    // While the camera is off its flash is read as it is (a fresh view of the medium).
+    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
+    const out: RigRecording[] = [];
+    for (const s of await listRecordings(storage)) {
+      if (s.status === 'open') {
+        out.push({ status: 'open', userId: '', startTimeMs: s.startTimeMs });
+        continue;
+      }
+      const e = (await openRecording(storage, s.recordingId)).manifestEntry();
+      out.push({
+        status: s.status, userId: e.userId, startTimeMs: e.startTimeMs, triggerOnTimeMs: e.triggerOnTimeMs,
+        triggerOffTimeMs: e.triggerOffTimeMs, stopTimeMs: e.stopTimeMs, triggerOffReason: reasonName(e.triggerOffReason),
+      });
+    }
+    return { supported: true, value: out };
+  }
+
+  async bookmarks(): Promise<Answer<number>> {
+    return { supported: false, what: 'bookmarks (the camera runtime does not count or store bookmarks)' };
+  }
+
+  async alerts(): Promise<Answer<string[]>> {
+    return { supported: false, what: 'alerts (the camera runtime raises none)' };
+  }
+
+  async battery(device: string): Promise<Answer<number>> {
+    return { supported: true, value: (await this.camera(device).hal.emulators.power.read()).level };
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.cameras.values()) {
+      const r = c.runtime;
+      c.runtime = undefined;
+      await r?.stop().catch(() => {});
+      await c.hal.close();
+    }
+  }
+
+  private camera(device: string): RigCamera {
+    const c = this.cameras.get(device);
+    if (!c) throw new Error(`no device ${device}; devices: ${[...this.cameras.keys()].join(', ')}`);
+    return c;
+  }
+
+  private running(cam: RigCamera, what: string): CameraRuntime {
+    if (!cam.runtime) throw new Error(`${what}: ${cam.decl.name} is off; power it on first`);
+    return cam.runtime;
+  }
+
+  private dock(cam: RigCamera, bay?: number): void {
+    const station = this.world.docks.station(RIG_STATION);
+    let b = bay;
+    for (let i = 1; b === undefined && i <= station.bays; i++) if (!station.occupants.has(i)) b = i;
+    if (b === undefined) throw new Error(`dock: every bay of ${RIG_STATION} is taken`);
+    this.world.docks.dock(cam.decl.serial, RIG_STATION, b);
+  }
+
+  /** The rig as the system authority answers the camera's enrollment (what "Add cameras" does). */
+  private async adopt(cam: RigCamera, runtime: CameraRuntime): Promise<void> {
+    const authority = this.authority!;
+    const now = cam.hal.clock.now();
+    const raw = (pem: string) => new Uint8Array(new X509Certificate(pem).raw);
+    const [key] = (await runtime.enrollment.answer({ kind: 'enrollmentRequest', systemId: RIG_SYSTEM_ID })) ?? [];
+    if (key?.kind !== 'enrollmentKey') throw new Error(`${cam.decl.name}: the camera did not answer the enrollment request with its key`);
+    const issued = authority.issueCamera(cam.decl.serial, key.publicKey, now);
+    const [res] = (await runtime.enrollment.answer({
+      kind: 'enrollment', systemId: RIG_SYSTEM_ID, certificate: raw(issued.certPem), caCertificate: raw(authority.ca.certPem), evidencePublicKey: authority.evidencePublicKey,
+    })) ?? [];
+    if (res?.kind !== 'enrollmentResult' || !res.accepted) throw new Error(`${cam.decl.name}: adoption into ${RIG_SYSTEM_ID} refused`);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What the rig drives: a RigTarget applies a scenario's actions to devices and answers its
+ * questions. The emulated target runs in virtual time; a real one (see README) waits in real time.
+ */
+import type { LedPattern } from '../../hal/indicators/contract.js';
+import type { Action, DeviceDecl } from './scenario.js';
+
+/** An answer, or the admission that this target cannot tell yet (the expectation then fails). */
+export type Answer<T> = { supported: true; value: T } | { supported: false; what: string };
+
+/** One recording on a device, oldest first. Times are the device's wall clock, ms. */
+export interface RigRecording {
+  status: 'open' | 'closed' | 'interrupted';
+  userId: string;
+  /** Unknown (undefined) while the recording is open. */
+  startTimeMs?: number;
+  triggerOnTimeMs?: number;
+  triggerOffTimeMs?: number;
+  stopTimeMs?: number;
+  /** e.g. 'dock', 'button', 'power-off' (TRIGGER_REASON_ lowercased, _ as -). */
+  triggerOffReason?: string;
+}
+
+export interface RigState {
+  /** The state now, in the scenario's words (idle, recording, ...). */
+  state: string;
+  /** Every state this target can report: expecting another is "not supported by this runtime yet". */
+  reportable: readonly string[];
+}
+
+export interface RigTarget {
+  /** Shown in the run's first line. */
+  readonly description: string;
+  /** Set up the declared devices (boot, adopt, initial dock); scenario time 0 starts when it resolves. */
+  start(devices: readonly DeviceDecl[]): Promise<void>;
+  /** Let scenario time pass up to `ms` from the start (virtual: advance the timeline; real: sleep). */
+  advanceTo(ms: number): Promise<void>;
+  /** Do one action now. Throws (Error with a message naming the device) when it cannot be done. */
+  apply(action: Action): Promise<void>;
+  /** Let devices finish what the last steps started, without passing scenario time (virtual) or briefly (real). */
+  settle(): Promise<void>;
+  state(device: string): Promise<RigState>;
+  /** The pattern LED `led` shows now, and whether it is lit at this instant. */
+  led(device: string, led: string): Promise<Answer<{ pattern: LedPattern; litColor: string | null }>>;
+  recordings(device: string): Promise<Answer<RigRecording[]>>;
+  bookmarks(device: string): Promise<Answer<number>>;
+  /** Alerts the device is showing or has shown, by name. */
+  alerts(device: string): Promise<Answer<string[]>>;
+  battery(device: string): Promise<Answer<number>>;
+  /** Release every device (orderly stop). */
+  close(): Promise<void>;
+}
