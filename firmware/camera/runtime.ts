@@ -12,14 +12,21 @@ import { CameraEnrollment } from './enrollment.js';
 import { EvidenceSink } from './evidence-sink.js';
 import type { RecorderConfig } from './recorder/recorder-machine.js';
 import { Recorder } from './recorder/recorder.js';
+import { checkProfile, recorderConfigOf, type CameraProfile } from './profile/profile.js';
+import { GestureRecognizer } from './controls/recognizer.js';
+import type { Gesture } from './controls/gestures.js';
 
-/** The recording profile until one is configured: 30 s prebuffer, no postbuffer, single press. */
-export const DEFAULT_RECORDER_CONFIG: RecorderConfig = { prebufferMs: 30_000, postbufferMs: 0, alwaysRecord: false, activation: 'single-press' };
 /** RAM set aside for the prebuffer ring by default. */
 export const DEFAULT_PREBUFFER_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface CameraOptions {
-  /** Recording profile settings over DEFAULT_RECORDER_CONFIG. */
+  /**
+   * The camera profile (manual: "Camera profile settings") as given by the system, checked
+   * against this camera's model: a profile it cannot honour is refused with every reason
+   * (ProfileError). Settings left out take their defaults.
+   */
+  profile?: unknown;
+  /** Recorder settings over those the profile gives (tests, the simulator). */
   recorder?: Partial<RecorderConfig>;
   /** Clip limits (default 10 min / 512 MiB, see evidence-sink.ts). */
   clipLimits?: ClipLimits;
@@ -54,6 +61,10 @@ export interface CameraRuntime {
   readonly recovery: RecoveryReport;
   /** Button events seen since boot, for the rig and the simulator. */
   readonly buttonPresses: number;
+  /** The profile in force (checked against the model). */
+  readonly profile: CameraProfile;
+  /** Gestures recognized since boot, oldest first (the last 100). */
+  readonly gestures: readonly Gesture[];
   /** Count the recordings on storage. */
   recordings(): Promise<StoredRecordings>;
   /** Resolves when the sink has taken everything the recorder queued so far. */
@@ -66,6 +77,10 @@ export interface CameraRuntime {
 
 export async function startCamera(hal: CameraHal, log: Log, options: CameraOptions = {}): Promise<CameraRuntime> {
   let presses = 0;
+  // A profile the camera cannot honour stops the boot with every reason (the system must not assign it).
+  const profile = checkProfile(options.profile ?? {}, hal.identity.model);
+  const recorderConfig: RecorderConfig = { ...recorderConfigOf(profile), ...options.recorder };
+  const gestureLog: Gesture[] = [];
   let fail!: (e: Error) => void;
   const done = new Promise<void>((_, reject) => { fail = reject; });
   done.catch(() => {});
@@ -101,12 +116,28 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   const unbutton = hal.buttons.onButton((ev) => {
     if (ev.action === 'press') presses++;
     log.debug('buttons', `${ev.button} ${ev.action} at ${ev.at.toFixed(0)} ms`);
-    if (ev.button === 'record' && ev.action === 'press' && recorder) {
+  });
+  // Raw button edges become gestures (debounce, single/double press, hold, chords) in one place.
+  const gestures = new GestureRecognizer({
+    clock: hal.clock,
+    settings: {
+      activation: recorderConfig.activation === 'double-press' ? 'double' : 'single',
+      disableMainRecordButton: profile.miniCube.disableMainRecordingButton,
+      cubeConnected: false,
+      evaluationGesture: /^W10[01]$/.test(hal.identity.model) ? 'function+record' : 'power',
+    },
+  });
+  gestures.attach(hal.buttons);
+  gestures.onGesture((g) => {
+    gestureLog.push(g);
+    if (gestureLog.length > 100) gestureLog.shift();
+    log.debug('buttons', `gesture ${g.kind}${'source' in g ? ` (${g.source})` : ''} at ${g.at.toFixed(0)} ms`);
+    if ((g.kind === 'press' || g.kind === 'double-press') && (g.source === 'record' || g.source === 'cube-record') && recorder) {
       if (recorder.state.kind === 'idle' && !enrollment.current) {
         log.warn('recorder', 'record pressed but not recording: the camera is not adopted into a system, so it has no key to seal recordings to');
         return;
       }
-      recorder.recordPress('single');
+      recorder.recordPress(g.kind === 'press' ? 'single' : 'double');
     }
   });
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
@@ -146,7 +177,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     });
     docked = power?.dockContact ?? false;
     recorder = new Recorder({
-      video, clock: hal.clock, sink, config: { ...DEFAULT_RECORDER_CONFIG, ...options.recorder },
+      video, clock: hal.clock, sink, config: recorderConfig,
       prebufferMaxBytes: options.prebufferMaxBytes ?? DEFAULT_PREBUFFER_MAX_BYTES, docked,
       onIndicator: (on) => log.info('recorder', on ? 'recording' : 'recording stopped'),
       onBookmark: (at) => log.info('recorder', `bookmark at ${at.toFixed(0)} ms`),
@@ -170,6 +201,8 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     sink,
     recovery,
     get buttonPresses() { return presses; },
+    profile,
+    gestures: gestureLog,
     async recordings() {
       const counts: StoredRecordings = { open: 0, closed: 0, interrupted: 0 };
       for (const r of await listRecordings(hal.storage)) counts[r.status]++;
@@ -180,6 +213,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     async stop() {
       unpower();
       unbutton();
+      gestures.close();
       unclose();
       if (recorder) {
         const k = recorder.state.kind;

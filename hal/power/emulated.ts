@@ -17,7 +17,53 @@ import { powerChanged, type ChargingState, type Power, type PowerListener, type 
  */
 export type PowerFault = 'gauge-gone' | 'no-charge';
 
+/**
+ * What is on, for the battery model: the drain rate follows it once activities are set.
+ * - `mode`: `off` (powered off, no drain), `standby` (sensor off), `idle` (sensor on,
+ *   prebuffering), `recording` (postbuffer included).
+ * - `location`: GNSS on. `wireless`: Wi-Fi/LTE/broadcast radio active (live stream, Body Worn Live).
+ */
+export interface PowerActivities {
+  mode: 'off' | 'standby' | 'idle' | 'recording';
+  location: boolean;
+  wireless: boolean;
+}
+
+/**
+ * Drain in percent per minute for each activity (our figures, from a full battery):
+ * idle with prebuffer ~12 h (0.139 %/min, the default drain), continuous recording ~9 h,
+ * standby ~20 h; location adds 0.02 %/min (idle ~10.5 h), wireless adds 0.04 %/min
+ * (recording while streaming ~7.4 h). Off drains nothing.
+ */
+export const ACTIVITY_DRAIN_PCT_PER_MIN = {
+  off: 0,
+  standby: 100 / (20 * 60),
+  idle: 100 / (12 * 60),
+  recording: 100 / (9 * 60),
+  location: 0.02,
+  wireless: 0.04,
+} as const;
+
+/** The drain rate (percent per minute) for what is on. */
+export function activityDrainPctPerMin(a: PowerActivities): number {
+  const r = ACTIVITY_DRAIN_PCT_PER_MIN;
+  if (a.mode === 'off') return 0;
+  return r[a.mode] + (a.location ? r.location : 0) + (a.wireless ? r.wireless : 0);
+}
+
+/** Battery levels (integer percent) when the device last left and last entered a powered bay. */
+export interface DockLevels {
+  atUndock?: number;
+  atDock?: number;
+}
+
 export interface EmulatedPowerOptions extends BatteryModelOptions {
+  /**
+   * Derive the drain rate from what is on (see ACTIVITY_DRAIN_PCT_PER_MIN); overrides
+   * `drainPctPerMin`. Missing fields: mode idle, location and wireless off. Without it the
+   * fixed drain rate applies until setActivities() is called.
+   */
+  activities?: Partial<PowerActivities>;
   /** The device's clock (a VirtualClock in the world). */
   clock: Clock;
   /** Device id in the docks; required with `docks`, and names the driver in messages. */
@@ -47,6 +93,9 @@ export class EmulatedPower implements Power {
   private watchers = new Set<Watcher>();
   private timer: Timer | undefined;
   private evaluateQueued = false;
+  private current: PowerActivities | undefined;
+  private lastContact: boolean | undefined;
+  private levels: DockLevels = {};
   private readonly onDockChange = (ev: DockEvent) => { if (ev.device === this.device) this.refresh(); };
   private readonly onStationPower = (station: string) => {
     if (this.device !== undefined && this.docks?.bayOf(this.device)?.station === station) this.refresh();
@@ -59,7 +108,9 @@ export class EmulatedPower implements Power {
     this.docks = options.docks;
     this.name = `emulated:${options.device ?? 'power'}`;
     this.temperatureC = options.temperatureC ?? 25;
-    this.battery = new EmulatedBattery(options, this.clock.monotonic());
+    if (options.activities) this.current = withDefaults(options.activities);
+    const model = this.current ? { ...options, drainPctPerMin: activityDrainPctPerMin(this.current) } : options;
+    this.battery = new EmulatedBattery(model, this.clock.monotonic());
     if (this.docks) {
       this.docks.on('change', this.onDockChange);
       this.docks.on('power', this.onStationPower);
@@ -99,10 +150,41 @@ export class EmulatedPower implements Power {
     this.queueEvaluate();
   }
 
-  /** Percent per minute lost while on battery (>= 0). Later: derived from activity. */
+  /** Percent per minute lost while on battery (>= 0). Replaces an activity-derived rate until setActivities(). */
   setDrainRate(pctPerMin: number): void {
+    this.current = undefined;
     this.battery.setDrainRate(pctPerMin, this.clock.monotonic());
     this.queueEvaluate();
+  }
+
+  /**
+   * Say what is on; the drain rate follows (ACTIVITY_DRAIN_PCT_PER_MIN). Fields not given keep
+   * their current value (idle, location and wireless off the first time).
+   */
+  setActivities(activities: Partial<PowerActivities>): void {
+    if (activities.mode !== undefined && !['off', 'standby', 'idle', 'recording'].includes(activities.mode)) {
+      throw new RangeError(`${this.name}: activity mode must be off, standby, idle or recording, got ${JSON.stringify(activities.mode)}`);
+    }
+    this.current = withDefaults({ ...this.current, ...activities });
+    this.battery.setDrainRate(activityDrainPctPerMin(this.current), this.clock.monotonic());
+    this.queueEvaluate();
+  }
+
+  /** What is on, or undefined while the fixed drain rate applies. */
+  activities(): PowerActivities | undefined {
+    return this.current ? { ...this.current } : undefined;
+  }
+
+  /** Estimated minutes of battery left at the present drain (fractional); undefined unless draining. */
+  timeLeftMinutes(): number | undefined {
+    const rate = this.battery.drainPctPerMin;
+    if (this.battery.currentMode !== 'drain' || rate === 0) return undefined;
+    return this.battery.levelAt(this.clock.monotonic()) / rate;
+  }
+
+  /** The battery levels at the last undock and the last dock (powered-bay contact lost / gained). */
+  dockLevels(): DockLevels {
+    return { ...this.levels };
   }
 
   /** Standalone only: the device is (or is no longer) in a powered bay. With docks, dock it there. */
@@ -147,6 +229,11 @@ export class EmulatedPower implements Power {
   /** Recompute the battery mode after a change in contact or fault, and tell watchers. */
   private refresh(): void {
     const contact = this.hasContact();
+    if (this.lastContact !== undefined && contact !== this.lastContact) {
+      const level = this.battery.reportedLevel(this.clock.monotonic());
+      if (contact) this.levels.atDock = level; else this.levels.atUndock = level;
+    }
+    this.lastContact = contact;
     const mode = !contact ? 'drain' : this.fault === 'no-charge' ? 'hold' : 'charge';
     this.battery.setMode(mode, this.clock.monotonic());
     this.queueEvaluate();
@@ -219,6 +306,10 @@ export class EmulatedPower implements Power {
     this.timer?.cancel();
     this.timer = undefined;
   }
+}
+
+function withDefaults(a: Partial<PowerActivities>): PowerActivities {
+  return { mode: a.mode ?? 'idle', location: a.location ?? false, wireless: a.wireless ?? false };
 }
 
 const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));

@@ -21,6 +21,14 @@ export interface EmulatedStorageOptions {
   seed?: number;
 }
 
+/** How full the medium is: bytes and percentages (0-100, one decimal). */
+export interface StorageLevel {
+  usedBytes: number;
+  totalBytes: number;
+  usedPct: number;
+  freePct: number;
+}
+
 type ReadFault = { remaining: number; match: (path: string) => boolean };
 
 const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
@@ -33,6 +41,8 @@ export class EmulatedStorage {
   private cutAtNextWrite = false;
   private readFaults: ReadFault[] = [];
   private random: Random;
+  /** Bytes taken by content the rig does not model file by file (see occupy()). */
+  private occupied = 0;
   /** Writes that reached the medium, for rigs and benchmarks. */
   stats = { appends: 0, syncs: 0, atomicWrites: 0, bytesWritten: 0, powerCuts: 0 };
 
@@ -81,6 +91,30 @@ export class EmulatedStorage {
     this.readFaults.push({ remaining: count, match });
   }
 
+  /**
+   * Take `bytes` of the medium with content not modelled as files (earlier recordings, the OS),
+   * so a rig can set a storage level without writing gigabytes; 0 frees it again.
+   */
+  occupy(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`${this.name}: occupied bytes must be an integer >= 0, got ${bytes}`);
+    this.occupied = bytes;
+  }
+
+  /** Occupy so that `usedPct` percent (0-100) of the capacity is used, files included. */
+  setUsedPercent(usedPct: number): void {
+    if (!Number.isFinite(usedPct) || usedPct < 0 || usedPct > 100) throw new RangeError(`${this.name}: used percentage must be 0-100, got ${usedPct}`);
+    const files = this.used() - this.occupied;
+    this.occupy(Math.max(0, Math.round(this.capacity * usedPct / 100) - files));
+  }
+
+  /** The storage level now. */
+  level(): StorageLevel {
+    const totalBytes = this.capacity;
+    const usedBytes = Math.min(this.used(), totalBytes);
+    const usedPct = totalBytes > 0 ? Math.round(1000 * usedBytes / totalBytes) / 10 : 100;
+    return { usedBytes, totalBytes, usedPct, freePct: Math.round((100 - usedPct) * 10) / 10 };
+  }
+
   /** Durable content of every file, as a boot after a power cut now would see it. */
   durableSnapshot(): Map<string, Uint8Array> {
     const out = new Map<string, Uint8Array>();
@@ -89,7 +123,7 @@ export class EmulatedStorage {
   }
 
   used(): number {
-    let n = 0;
+    let n = this.occupied;
     for (const f of this.files.values()) n += f.length;
     return n;
   }

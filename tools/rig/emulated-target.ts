@@ -68,7 +68,7 @@ export class EmulatedRigTarget implements RigTarget {
     for (const decl of devices) {
       const hal = await openEmulatedCamera(checkConfig({ serial: decl.serial, model: decl.model, batteryPercent: decl.batteryPercent }, cameraBoard.schema, `rig device ${decl.name}`), this.world);
       const log = this.options.verbose ? logger(decl.name, true, this.options.write) : silentLog;
-      const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.user !== undefined ? { user: decl.user } : {}) };
+      const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.profileDoc !== undefined ? { profile: decl.profileDoc } : {}), ...(decl.user !== undefined ? { user: decl.user } : {}) };
       const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage };
       this.cameras.set(decl.name, cam);
       cam.runtime = await startCamera(hal, log, options);

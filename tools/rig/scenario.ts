@@ -18,8 +18,10 @@ export interface DeviceDecl {
   model: string;
   serial: string;
   user?: string;
-  /** Profile file as written (relative to the scenario file); loadScenario reads it into `recorder`. */
+  /** Profile file as written (relative to the scenario file): a camera profile (firmware/camera/profile) in JSON. */
   profile?: string;
+  /** The profile file's content, checked against the model by loadScenario; handed to the camera as its profile. */
+  profileDoc?: unknown;
   /** Profile settings, then inline settings over them. */
   recorder: RigRecorderSettings;
   batteryPercent: number;

@@ -81,14 +81,21 @@ t.test('malformed scenarios name the line and the field', async (t) => {
   }
 });
 
-t.test('profile files: read relative to the scenario, inline settings win, errors name the device line', async (t) => {
+t.test('profile files: camera profiles checked against the model, inline settings win, errors name the device line', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'rig-'));
-  await writeFile(join(dir, 'p.json'), JSON.stringify({ prebufferSeconds: 20, postbufferSeconds: 5 }));
-  await writeFile(join(dir, 'bad.json'), JSON.stringify({ prebufferSeconds: '20' }));
+  const profile = { prebuffer: { enabled: true, lengthS: 60 }, postbuffer: { enabled: true, lengthS: 10 } };
+  await writeFile(join(dir, 'p.json'), JSON.stringify(profile));
+  await writeFile(join(dir, 'bad.json'), JSON.stringify({ prebuffer: { lengthS: 120 }, standbyMode: true, prebufferSeconds: 20 }));
   await writeFile(join(dir, 'ok.rig'), 'device cam1 profile=p.json postbuffer=7s\n');
-  await writeFile(join(dir, 'bad.rig'), '# one\ndevice cam1 profile=bad.json\n');
+  await writeFile(join(dir, 'bad.rig'), '# one\ndevice cam1 model=W100 profile=bad.json\n');
   await writeFile(join(dir, 'missing.rig'), 'device cam1 profile=none.json\n');
-  t.same((await loadScenario(join(dir, 'ok.rig'))).devices[0]!.recorder, { prebufferMs: 20_000, postbufferMs: 7000 });
-  await t.rejects(loadScenario(join(dir, 'bad.rig')), { message: 'bad.rig:2: profile: bad.json: prebufferSeconds must be whole seconds 0-120, got "20"' });
+  const ok = (await loadScenario(join(dir, 'ok.rig'))).devices[0]!;
+  t.same(ok.profileDoc, profile, 'the profile goes to the camera as written');
+  t.same(ok.recorder, { postbufferMs: 7000 }, 'inline settings stay as recorder overrides');
+  const bad = await loadScenario(join(dir, 'bad.rig')).then(() => undefined, (e: Error) => e.message);
+  t.match(bad, /^bad\.rig:2: profile: bad\.json: camera profile cannot be assigned to W100: 3 problems:/);
+  t.match(bad, /prebufferSeconds: unknown setting/, 'an unknown key is named');
+  t.match(bad, /standby/i, 'standby with prebuffer is refused');
+  t.match(bad, /prebuffer\.lengthS/, 'a 120 s prebuffer at 1080p on a W100 is refused');
   await t.rejects(loadScenario(join(dir, 'missing.rig')), { message: /^missing\.rig:1: profile: none\.json: ENOENT/ });
 });
