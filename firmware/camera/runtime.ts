@@ -15,6 +15,8 @@ import { Recorder } from './recorder/recorder.js';
 import { checkProfile, recorderConfigOf, type CameraProfile } from './profile/profile.js';
 import { GestureRecognizer } from './controls/recognizer.js';
 import type { Gesture } from './controls/gestures.js';
+import { CameraBehaviour } from './camera-behaviour.js';
+import { certificateStatus } from '../common/pki/certificate-status.js';
 
 /** RAM set aside for the prebuffer ring by default. */
 export const DEFAULT_PREBUFFER_MAX_BYTES = 64 * 1024 * 1024;
@@ -65,6 +67,8 @@ export interface CameraRuntime {
   readonly profile: CameraProfile;
   /** Gestures recognized since boot, oldest first (the last 100). */
   readonly gestures: readonly Gesture[];
+  /** The camera's behaviour: its state (behaviour/camera-machine.ts), alerts played, bookmarks. */
+  readonly behaviour: CameraBehaviour;
   /** Count the recordings on storage. */
   recordings(): Promise<StoredRecordings>;
   /** Resolves when the sink has taken everything the recorder queued so far. */
@@ -96,6 +100,9 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       else if (!on && video.state === 'running') await video.stop();
     }).catch((e: Error) => log.warn('video', `camera ${on ? 'start' : 'stop'} failed: ${e.message}`));
   };
+  // The camera's behaviour (states, LEDs, alerts) decides; the recorder records.
+  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: Boolean(options.user), sensor, recorder: recorderConfig });
+  let charging: string | undefined;
 
   const unpower = hal.power.watch((r) => {
     if (r.kind === 'error') {
@@ -108,10 +115,13 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       docked = s.dockContact;
       if (docked) recorder.dock(); else recorder.undock();
       log.info('recorder', `${docked ? 'docked' : 'undocked'}: recorder ${recorder.state.kind}`);
-      sensor(!docked);
+      behaviour.input({ kind: docked ? 'dock' : 'undock' });
     }
-    const color = !s.dockContact ? (s.level <= 10 ? 'red' : 'green') : s.charging === 'full' ? 'green' : 'amber';
-    hal.indicators.setLed('status', { kind: 'steady', color }).catch((e) => log.debug('indicators', (e as Error).message));
+    if (s.charging !== charging) {
+      charging = s.charging;
+      behaviour.input({ kind: 'charge', charging: s.charging });
+    }
+    behaviour.battery(s.dockContact || s.charging === 'charging' || s.charging === 'full' ? undefined : s.minutesToEmpty);
   });
   const unbutton = hal.buttons.onButton((ev) => {
     if (ev.action === 'press') presses++;
@@ -132,13 +142,15 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     gestureLog.push(g);
     if (gestureLog.length > 100) gestureLog.shift();
     log.debug('buttons', `gesture ${g.kind}${'source' in g ? ` (${g.source})` : ''} at ${g.at.toFixed(0)} ms`);
-    if ((g.kind === 'press' || g.kind === 'double-press') && (g.source === 'record' || g.source === 'cube-record') && recorder) {
-      if (recorder.state.kind === 'idle' && !enrollment.current) {
+    if ((g.kind === 'press' || g.kind === 'double-press') && (g.source === 'record' || g.source === 'cube-record')) {
+      if (recorder?.state.kind === 'idle' && !enrollment.current) {
         log.warn('recorder', 'record pressed but not recording: the camera is not adopted into a system, so it has no key to seal recordings to');
         return;
       }
-      recorder.recordPress(g.kind === 'press' ? 'single' : 'double');
-    }
+      behaviour.input({ kind: 'gesture', gesture: { kind: 'record', presses: g.kind === 'press' ? 1 : 2, source: g.source === 'record' ? 'camera' : 'mini-sensor' } });
+    } else if (g.kind === 'evaluation-check') behaviour.input({ kind: 'gesture', gesture: { kind: 'evaluation-check' } });
+    else if (g.kind === 'reset') behaviour.input({ kind: 'gesture', gesture: { kind: 'evaluation-reset' } });
+    else if (g.kind === 'reset-window-closed') behaviour.input({ kind: 'evaluation-window-closed' });
   });
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
 
@@ -181,7 +193,11 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       prebufferMaxBytes: options.prebufferMaxBytes ?? DEFAULT_PREBUFFER_MAX_BYTES, docked,
       onIndicator: (on) => log.info('recorder', on ? 'recording' : 'recording stopped'),
       onBookmark: (at) => log.info('recorder', `bookmark at ${at.toFixed(0)} ms`),
-      onSinkError: (e) => log.warn('recorder', `recording ended: ${(e as Error).message}`),
+      onSinkError: (e) => {
+        log.warn('recorder', `recording ended: ${(e as Error).message}`);
+        if ((e as { code?: string }).code === 'ENOSPC') behaviour.input({ kind: 'storage-full' });
+      },
+      onStateChange: (state, previous) => behaviour.recorderChanged(state, previous),
     });
     recorder.start();
     if (!docked) await video.start();
@@ -190,6 +206,12 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     recorder?.close();
     recorder = undefined;
   }
+
+  behaviour.attach(recorder);
+  behaviour.input({ kind: 'power-on' });
+  const creds = enrollment.current;
+  const verdict = creds ? certificateStatus(creds.certPem, creds.caCertPem, hal.clock.now()).kind : 'valid';
+  behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: verdict === 'valid' || verdict === 'about-to-expire', assigned: Boolean(options.user) });
 
   const dock = startDockResponder({
     net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, storage: hal.storage, log,
@@ -203,6 +225,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     get buttonPresses() { return presses; },
     profile,
     gestures: gestureLog,
+    behaviour,
     async recordings() {
       const counts: StoredRecordings = { open: 0, closed: 0, interrupted: 0 };
       for (const r of await listRecordings(hal.storage)) counts[r.status]++;
@@ -214,6 +237,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       unpower();
       unbutton();
       gestures.close();
+      behaviour.close();
       unclose();
       if (recorder) {
         const k = recorder.state.kind;

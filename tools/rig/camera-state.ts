@@ -1,8 +1,10 @@
 /**
- * The one place that says which state a camera is in, in the scenario's words. Today the runtime
- * knows power, dock contact and the recorder; the lead extends this as the behaviour machine lands.
+ * The one place that says which state a camera is in, in the scenario's words: the camera
+ * machine's state (firmware/camera/behaviour), with the docked phase (charging, charged,
+ * offloading) as its own words too.
  */
 import type { CameraRuntime } from '../../firmware/camera/runtime.js';
+import { dockedPhase } from '../../firmware/camera/behaviour/camera-machine.js';
 
 /** What the rig knows of a camera besides its runtime. */
 export interface CameraFacts {
@@ -11,14 +13,18 @@ export interface CameraFacts {
   docked: boolean;
 }
 
-/** States cameraState can report; an expectation naming another is not supported yet. */
-export const REPORTABLE_CAMERA_STATES = ['off', 'no-video', 'docked', 'idle', 'recording', 'postbuffer'] as const;
+/** States a `state` expectation may name. */
+export const REPORTABLE_CAMERA_STATES = [
+  'off', 'booting', 'docked', 'charging', 'charged', 'not-charging', 'offloading', 'idle', 'standby', 'recording', 'postbuffer',
+  'safe-mode', 'unassigned', 'no-video',
+] as const;
 
-export function cameraState(c: CameraFacts): string {
+/** The camera's state; `expected` lets a docked camera answer with its phase when that is what was asked. */
+export function cameraState(c: CameraFacts, expected?: string): string {
   if (!c.runtime) return 'off';
-  const recorder = c.runtime.recorder;
-  if (!recorder) return 'no-video';
-  const kind = recorder.state.kind;
-  if (kind === 'idle' && c.docked) return 'docked';
-  return kind;
+  if (!c.runtime.recorder) return 'no-video';
+  const state = c.runtime.behaviour.state;
+  const phase = dockedPhase(state);
+  if (phase !== undefined && expected !== undefined && expected !== 'docked') return phase;
+  return state.kind;
 }

@@ -134,9 +134,9 @@ export class EmulatedRigTarget implements RigTarget {
     if (failure) throw failure;
   }
 
-  async state(device: string): Promise<RigState> {
+  async state(device: string, asked?: string): Promise<RigState> {
     const cam = this.camera(device);
-    return { state: cameraState({ runtime: cam.runtime, docked: this.world.docks.bayOf(cam.decl.serial) !== undefined }), reportable: REPORTABLE_CAMERA_STATES };
+    return { state: cameraState({ runtime: cam.runtime, docked: this.world.docks.bayOf(cam.decl.serial) !== undefined }, asked), reportable: REPORTABLE_CAMERA_STATES };
   }
 
   async led(device: string, led: string): Promise<Answer<{ pattern: LedPattern; litColor: string | null }>> {
@@ -165,12 +165,14 @@ export class EmulatedRigTarget implements RigTarget {
     return { supported: true, value: out };
   }
 
-  async bookmarks(): Promise<Answer<number>> {
-    return { supported: false, what: 'bookmarks (the camera runtime does not count or store bookmarks)' };
+  /** Bookmarks made since the camera last booted. */
+  async bookmarks(device: string): Promise<Answer<number>> {
+    return { supported: true, value: this.camera(device).runtime?.behaviour.bookmarks.length ?? 0 };
   }
 
-  async alerts(): Promise<Answer<string[]>> {
-    return { supported: false, what: 'alerts (the camera runtime raises none)' };
+  /** Alerts played since the camera last booted, oldest first. */
+  async alerts(device: string): Promise<Answer<string[]>> {
+    return { supported: true, value: this.camera(device).runtime?.behaviour.alerts.map((a) => a.kind) ?? [] };
   }
 
   async battery(device: string): Promise<Answer<number>> {

@@ -243,8 +243,10 @@ function parseDevice(words: string[], devices: DeviceDecl[], bad: Bad, expected:
   const batteryText = kv.get('battery');
   const battery = batteryText === undefined ? 80 : Number(/^(\d+)%?$/.exec(batteryText)?.[1] ?? NaN);
   if (!(battery >= 0 && battery <= 100)) throw expected('battery', 'a whole percentage 0-100 like 80%', batteryText);
-  const user = kv.get('user');
-  if (user !== undefined && user.length === 0) throw expected('user', 'a user id', user);
+  // A camera has a user assigned unless the scenario says `user=none` (an unassigned camera refuses to record).
+  const userText = kv.get('user');
+  if (userText !== undefined && userText.length === 0) throw expected('user', 'a user id, or none', userText);
+  const user = userText === 'none' ? undefined : userText ?? `officer-${devices.length + 1}`;
   const profile = kv.get('profile');
   if (profile !== undefined && !profile.endsWith('.json')) throw expected('profile', 'a .json profile file (relative to the scenario)', profile);
   return {

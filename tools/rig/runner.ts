@@ -89,7 +89,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}
 async function check(target: RigTarget, x: Expectation): Promise<void> {
   switch (x.kind) {
     case 'state': {
-      const s = await target.state(x.device);
+      const s = await target.state(x.device, x.state);
       if (!s.reportable.includes(x.state)) throw unsupported(`state ${x.state} (this runtime reports ${s.reportable.join(', ')})`);
       if (s.state !== x.state) throw new Unmet(`expected state ${x.state}, saw ${s.state}`);
       return;

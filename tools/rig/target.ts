@@ -39,7 +39,8 @@ export interface RigTarget {
   apply(action: Action): Promise<void>;
   /** Let devices finish what the last steps started, without passing scenario time (virtual) or briefly (real). */
   settle(): Promise<void>;
-  state(device: string): Promise<RigState>;
+  /** The device's state; `asked` (the state an expectation names) lets a docked camera answer with its phase. */
+  state(device: string, asked?: string): Promise<RigState>;
   /** The pattern LED `led` shows now, and whether it is lit at this instant. */
   led(device: string, led: string): Promise<Answer<{ pattern: LedPattern; litColor: string | null }>>;
   recordings(device: string): Promise<Answer<RigRecording[]>>;

@@ -74,6 +74,8 @@ export interface RecorderOptions {
   onIndicator?: (recording: boolean) => void;
   onBookmark?: (at: number) => void;
   onSinkError?: (error: unknown) => void;
+  /** The machine's state kind changed (idle -> recording -> postbuffer -> idle, off). */
+  onStateChange?: (state: RecorderState, previous: RecorderState) => void;
 }
 
 /** The last recording start: how much prebuffer it got and how fast it reached the sink. */
@@ -218,10 +220,12 @@ export class Recorder {
   }
 
   private dispatch(input: RecorderInput): void {
+    const previous = this.machine;
     const step = recorderStep(this.machine, input);
     this.machine = step.state;
     for (const effect of step.effects) this.run(effect);
     if (this.machine.kind === 'off' && input.kind !== 'boot') this.powerDown();
+    if (this.machine.kind !== previous.kind) this.options.onStateChange?.(this.machine, previous);
   }
 
   private run(effect: RecorderEffect): void {

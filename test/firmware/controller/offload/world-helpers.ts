@@ -69,7 +69,8 @@ export async function restartController(c: Controller, options: ControllerOption
 
 export async function camera(world: World, serial: string, options: CameraOptions = {}): Promise<Camera> {
   const hal = await openEmulatedCamera(checkConfig({ serial }, cameraBoard.schema, 't'), world);
-  const runtime = await startCamera(hal, logOf(serial), options);
+  // An assigned user: an unassigned camera refuses to record.
+  const runtime = await startCamera(hal, logOf(serial), { user: 'officer-1', ...options });
   await runtime.enrollment.ready();
   return { hal, runtime };
 }
