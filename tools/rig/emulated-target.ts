@@ -43,6 +43,9 @@ export interface EmulatedTargetOptions {
 
 const reasonName = (r: string) => r.replace(/^TRIGGER_REASON_/, '').toLowerCase().replace(/_/g, '-');
 
+/** The emulated sensor hands over 3 frames (100 ms) at a time: hours of scenario run faster; each frame keeps its capture time. */
+export const VIDEO_BURST_FRAMES = 3;
+
 export class EmulatedRigTarget implements RigTarget {
   readonly description = 'emulated world (virtual time)';
   readonly world = new World({ seed: 1, epoch: RIG_EPOCH });
@@ -56,6 +59,14 @@ export class EmulatedRigTarget implements RigTarget {
     this.world.docks.addStation(RIG_STATION, 1);
   }
 
+  /** Monotonic ms of the world's timeline at scenario time 0. */
+  get originMs(): number { return this.base; }
+
+  /** The runtime of a declared camera now (undefined while it is off). */
+  runtimeOf(device: string): CameraRuntime | undefined {
+    return this.camera(device).runtime;
+  }
+
   /** The board of a declared device (tests reach the emulators through it). */
   hal(device: string): EmulatedCameraHal {
     return this.camera(device).hal;
@@ -66,7 +77,7 @@ export class EmulatedRigTarget implements RigTarget {
       this.authority = await SystemAuthority.open(new EmulatedStorage().mount(), RIG_SYSTEM_ID, this.world.timeline.epoch + this.world.timeline.time);
     }
     for (const decl of devices) {
-      const hal = await openEmulatedCamera(checkConfig({ serial: decl.serial, model: decl.model, batteryPercent: decl.batteryPercent }, cameraBoard.schema, `rig device ${decl.name}`), this.world);
+      const hal = await openEmulatedCamera(checkConfig({ serial: decl.serial, model: decl.model, batteryPercent: decl.batteryPercent, videoBurstFrames: VIDEO_BURST_FRAMES }, cameraBoard.schema, `rig device ${decl.name}`), this.world);
       const log = this.options.verbose ? logger(decl.name, true, this.options.write) : silentLog;
       const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.profileDoc !== undefined ? { profile: decl.profileDoc } : {}), ...(decl.user !== undefined ? { user: decl.user } : {}) };
       const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage };
