@@ -115,6 +115,12 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       docked = s.dockContact;
       if (docked) recorder.dock(); else recorder.undock();
       log.info('recorder', `${docked ? 'docked' : 'undocked'}: recorder ${recorder.state.kind}`);
+      if (docked) {
+        // Manual: a camera whose certificate expired enters safe mode the next time it is docked.
+        const c = enrollment.current;
+        const v = c ? certificateStatus(c.certPem, c.caCertPem, hal.clock.now()).kind : 'valid';
+        if (v !== 'valid' && v !== 'about-to-expire') behaviour.input({ kind: 'certificate-expired' });
+      }
       behaviour.input({ kind: docked ? 'dock' : 'undock' });
     }
     if (s.charging !== charging) {

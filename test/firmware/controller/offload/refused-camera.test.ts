@@ -53,5 +53,6 @@ t.test('an expired certificate (8 weeks without docking): safe mode, no offload,
   t.same(held, [], 'nothing offloaded');
   t.equal(ctl.runtime.buffer.stats().receiving + ctl.runtime.buffer.stats().complete, 0, 'nothing reserved');
   t.ok(await cameraHas(cam, rec.idHex), 'the recording stays on the camera');
+  t.equal(cam.runtime.behaviour.state.kind, 'safe-mode', 'the camera itself shows safe mode, docked');
   await stopAll([ctl], [cam]);
 });
