@@ -95,11 +95,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         try {
           intake = await this.o.buffer.receive(r, { serial: camera.serial, model: camera.model });
         } catch (e) {
-          if (e instanceof BufferFullError) {
-            this.emit('deferred', camera.serial, idHex, e.message);
-            this.o.log.warn('offload', `${camera.serial}: ${e.message}`);
-            return;
-          }
+          if (e instanceof BufferFullError) return this.defer(camera, idHex, e);
           throw e;
         }
         if (intake.next > 0) this.o.log.info('offload', `${camera.serial}: recording ${idHex} resumes at chunk ${intake.next} of ${r.chunkCount}`);
@@ -109,8 +105,7 @@ export class Offload extends EventEmitter<OffloadEvents> {
         this.emit('held', camera.serial, r, report);
       } catch (e) {
         if (e instanceof TransferFailedError) {
-          this.emit('deferred', camera.serial, idHex, e.message);
-          this.o.log.warn('offload', `${camera.serial}: ${e.message}`);
+          this.defer(camera, idHex, e);
           continue;
         }
         throw e;
@@ -119,6 +114,12 @@ export class Offload extends EventEmitter<OffloadEvents> {
         release();
       }
     }
+  }
+
+  /** The recording stays on the camera for now (buffer full, chunks keep failing): say so. */
+  private defer(camera: DockedCamera, idHex: string, e: Error): void {
+    this.emit('deferred', camera.serial, idHex, e.message);
+    this.o.log.warn('offload', `${camera.serial}: ${e.message}`);
   }
 
   private async acknowledge(session: CameraSession, r: Recording): Promise<void> {
