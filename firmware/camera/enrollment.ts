@@ -130,7 +130,7 @@ export class CameraEnrollment {
         await this.o.storage.writeAtomic(CREDENTIALS_PATH, new TextEncoder().encode(JSON.stringify(credentials)));
         this.credentials = credentials;
         this.pending = undefined;
-        this.o.log.info('adoption', `${renewal ? 'certificate renewed' : `adopted into system ${m.systemId}`}; valid until ${new Date(verdict.notAfter).toISOString()}`);
+        this.o.log.info('adoption', `${renewal ? 'certificate renewed' : `adopted into system ${m.systemId}`}; certificate valid until ${new Date(verdict.notAfter).toISOString()}`);
         return [{ kind: 'enrollmentResult', accepted: true }];
       }
       default:
