@@ -55,7 +55,15 @@ export interface Recording {
   clips: Clip[];
   timeZone: string;
   firmwareVersion: string;
+  /**
+   * Wall-clock ms of each bookmark, strictly ascending, within startTimeMs..stopTimeMs, at most
+   * MAX_BOOKMARKS. Optional when building a message (absent = none); decoding always fills it.
+   */
+  bookmarkTimesMs?: number[];
 }
+
+/** Most bookmarks one recording carries. */
+export const MAX_BOOKMARKS = 1000;
 
 export interface ManifestRequest {
   /** Empty for the first page, else the last recording id of the previous page. */
@@ -91,6 +99,19 @@ export function checkRecording(r: Recording, field: string): void {
   boundedBytes(r.sealedKey, MAX_SEALED_KEY_BYTES, `${field}.sealedKey`);
   let end = 0;
   r.clips.forEach((c, i) => { end = checkClip(c, r.chunkCount, end, `${field}.clips[${i}]`); });
+  checkBookmarks(r, field);
+}
+
+function checkBookmarks(r: Recording, field: string): void {
+  const times = r.bookmarkTimesMs ?? [];
+  if (times.length > MAX_BOOKMARKS) throw invalidField(`${field}.bookmarkTimesMs`, `at most ${MAX_BOOKMARKS} bookmarks`, `${times.length}`);
+  let previous = -1;
+  times.forEach((t, i) => {
+    const at = `${field}.bookmarkTimesMs[${i}]`;
+    if (t <= previous) throw invalidField(at, `after the previous bookmark (${previous}): bookmarks strictly ascending`, String(t));
+    if (t < r.startTimeMs || t > r.stopTimeMs) throw invalidField(at, `within the recording, ${r.startTimeMs} to ${r.stopTimeMs}`, String(t));
+    previous = t;
+  });
 }
 
 export function checkManifestRequest(m: ManifestRequest, path: string): void {

@@ -50,6 +50,8 @@ export interface CameraBehaviourOptions {
   sensor: (on: boolean) => void;
   /** The recorder settings in force (the profile's, or a rig's or test's overrides of them). */
   recorder?: RecorderConfig;
+  /** Keep a bookmark (wall-clock ms) with the recording under way. */
+  bookmark?: (wallMs: number) => void;
 }
 
 export class CameraBehaviour {
@@ -149,6 +151,7 @@ export class CameraBehaviour {
       case 'bookmark':
         this.bookmarks.push(this.o.clock.monotonic());
         this.o.log.info('camera', `bookmark at ${new Date(this.o.clock.now()).toISOString()}`);
+        this.o.bookmark?.(this.o.clock.now());
         return;
       case 'sensor':
         this.o.sensor(e.on);

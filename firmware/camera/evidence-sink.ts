@@ -84,6 +84,8 @@ export interface EvidenceSinkStats {
   /** Recordings whose creation, writing or closing failed (storage full, power cut, medium error). */
   failed: number;
   syncs: number;
+  /** Bookmarks made durable in recordings. */
+  bookmarks: number;
   /** Monotonic ms from begin() to the prebuffer head being durable, for the last recording. */
   lastHeadDurableMs: number | undefined;
 }
@@ -103,7 +105,7 @@ interface Current {
 }
 
 export class EvidenceSink implements RecordingSink {
-  readonly stats: EvidenceSinkStats = { started: 0, closed: 0, refused: 0, failed: 0, syncs: 0, lastHeadDurableMs: undefined };
+  readonly stats: EvidenceSinkStats = { started: 0, closed: 0, refused: 0, failed: 0, syncs: 0, bookmarks: 0, lastHeadDurableMs: undefined };
   private current: Current | undefined;
   private readonly limits: ClipLimits;
   private readonly syncInterval: number;
@@ -181,6 +183,31 @@ export class EvidenceSink implements RecordingSink {
     } catch (e) {
       this.fail(c, e);
       throw e;
+    }
+  }
+
+  /**
+   * Bookmark the open recording at `wallMs` (wall-clock ms since the epoch): one press of the
+   * recording button while recording. Resolves true once the bookmark is durable in the
+   * recording's state file; false, with a debug line, when no recording is open (none, refused,
+   * still starting or already ending), its writing failed, or the writer ignored it (same ms
+   * again, before the recording's start, the recording's MAX_BOOKMARKS reached). A storage error
+   * is logged as a warning and resolves false: a bookmark never stops a recording. Never rejects.
+   */
+  async bookmark(wallMs: number): Promise<boolean> {
+    const c = this.current;
+    if (!c || c.failed) {
+      this.o.log.debug('recorder', `bookmark at ${wallMs} ignored: no recording is being written`);
+      return false;
+    }
+    try {
+      const kept = await c.writer.addBookmark(wallMs);
+      if (kept) this.stats.bookmarks++;
+      else this.o.log.debug('recorder', `bookmark at ${wallMs} ignored by recording ${c.writer.idHex}: already there, before its start, or its bookmark limit reached`);
+      return kept;
+    } catch (e) {
+      this.o.log.warn('recorder', `bookmark at ${wallMs} in recording ${c.writer.idHex} not kept: ${(e as Error).message}`);
+      return false;
     }
   }
 

@@ -101,7 +101,9 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     }).catch((e: Error) => log.warn('video', `camera ${on ? 'start' : 'stop'} failed: ${e.message}`));
   };
   // The camera's behaviour (states, LEDs, alerts) decides; the recorder records.
-  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: Boolean(options.user), sensor, recorder: recorderConfig });
+  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: Boolean(options.user), sensor, recorder: recorderConfig,
+    bookmark: (wallMs) => { void sink.bookmark(wallMs); },
+  });
   let charging: string | undefined;
 
   const unpower = hal.power.watch((r) => {

@@ -574,6 +574,12 @@ export const descriptor = {
                   "type": "string",
                   "id": 19,
                   "protoName": "firmware_version"
+                },
+                "bookmarkTimesMs": {
+                  "rule": "repeated",
+                  "type": "uint64",
+                  "id": 20,
+                  "protoName": "bookmark_times_ms"
                 }
               }
             },

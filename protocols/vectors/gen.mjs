@@ -88,6 +88,7 @@ const recordingA = {
     { firstChunk: 2, chunkCount: 1, startTimeMs: ms(400_000), stopTimeMs: ms(630_000) },
   ],
   timeZone: 'Europe/Stockholm', firmwareVersion: '11.4.2',
+  bookmarkTimesMs: [ms(12_000), ms(401_500)],
 };
 const recordingB = {
   recordingId: RID_B, userId: '', cameraSerial: 'B8A44F000001',
@@ -210,6 +211,8 @@ const files = {
     bad('digest algorithm unspecified', 'EMISSING_FIELD', { manifest: { recordings: [with_(recordingA, { digestAlgorithm: 'DIGEST_ALGORITHM_UNSPECIFIED' })] } }),
     bad('no sealed key', 'EMISSING_FIELD', { manifest: { recordings: [with_(recordingA, { sealedKey: '' })] } }),
     bad('trigger-on reason unspecified', 'EMISSING_FIELD', { manifest: { recordings: [with_(recordingA, { triggerOnReason: 'TRIGGER_REASON_UNSPECIFIED' })] } }),
+    bad('bookmarks out of order', 'EINVALID_FIELD', { manifest: { recordings: [with_(recordingA, { bookmarkTimesMs: [ms(401_500), ms(12_000)] })] } }),
+    bad('bookmark after the stop time', 'EINVALID_FIELD', { manifest: { recordings: [with_(recordingA, { bookmarkTimesMs: [ms(630_001)] })] } }),
     bad('start time 2^53', 'EINVALID_FIELD', { manifest: { recordings: [with_(recordingA, { startTimeMs: '9007199254740992' })] } }),
   ]) },
   'chunk-request': { transport: 'stream', description: 'ChunkRequest: controller asks for one chunk', cases: streamCases('chunkRequest', [

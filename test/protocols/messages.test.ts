@@ -15,7 +15,7 @@ const recording: p.Recording = {
   digestAlgorithm: 'DIGEST_ALGORITHM_BLAKE2B_256', chunkDigests: [digest(0), digest(1)],
   sealedKey: new Uint8Array(80).fill(9),
   clips: [{ firstChunk: 0, chunkCount: 2, startTimeMs: 1_789_999_970_000, stopTimeMs: 1_790_000_630_000 }],
-  timeZone: 'UTC', firmwareVersion: '1.0.0',
+  timeZone: 'UTC', firmwareVersion: '1.0.0', bookmarkTimesMs: [1_790_000_012_000, 1_790_000_300_500],
 };
 
 const samples: p.SessionMessage[] = [
@@ -76,11 +76,20 @@ t.test('encode refuses what decode would reject, naming the field', async (t) =>
     ['unknown enum name', { kind: 'hello', ...samples[0], role: 'ROLE_DOCK' }, 'EINVALID_FIELD', /hello\.role: expected a Role name/],
     ['both oneof members', { kind: 'chunkResponse', recordingId: id(1), index: 0, data: { ciphertext: id(1), digest: digest(0), last: false }, error: { code: 'ERROR_CODE_BUSY', message: '' } }, 'EINVALID_FIELD', /exactly one of data, error/],
     ['digest count', { kind: 'manifest', recordings: [{ ...recording, chunkDigests: [digest(0)] }], more: false }, 'EINVALID_FIELD', /one digest per chunk \(2\)/],
+    ['bookmarks out of order', { kind: 'manifest', recordings: [{ ...recording, bookmarkTimesMs: [1_790_000_300_500, 1_790_000_012_000] }], more: false }, 'EINVALID_FIELD', /bookmarkTimesMs\[1\]: expected after the previous bookmark/],
+    ['bookmark before the start', { kind: 'manifest', recordings: [{ ...recording, bookmarkTimesMs: [1_789_999_969_999] }], more: false }, 'EINVALID_FIELD', /bookmarkTimesMs\[0\]: expected within the recording/],
+    ['too many bookmarks', { kind: 'manifest', recordings: [{ ...recording, bookmarkTimesMs: Array.from({ length: 1001 }, (_, i) => 1_790_000_000_000 + i) }], more: false }, 'EINVALID_FIELD', /at most 1000 bookmarks/],
     ['not an object', null, 'EINVALID_FIELD', /kind/],
   ];
   for (const [name, m, code, message] of bad) {
     t.throws(() => p.encodeSessionMessage(m as p.SessionMessage), { name: 'ProtocolError', code, message }, name);
   }
+});
+
+t.test('a recording built without bookmarks decodes with none', async (t) => {
+  const { bookmarkTimesMs: _, ...without } = recording;
+  const back = p.decodeSessionMessage(p.encodeSessionMessage({ kind: 'manifest', recordings: [without], more: false }));
+  t.same(back.kind === 'manifest' ? back.recordings[0]?.bookmarkTimesMs : undefined, []);
 });
 
 t.test('hello and helloResult pass the version gate under any major; others only under 1', async (t) => {

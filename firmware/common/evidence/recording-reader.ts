@@ -120,6 +120,9 @@ export class RecordingReader {
       chunkCount: this.frames.length, chunkSize: s.chunkSize, totalBytes: s.totalBytes, digestAlgorithm: s.digestAlgorithm,
       chunkDigests: this.chunkDigests, sealedKey: this.sealedKey, clips: s.clips.map((c) => ({ ...c })),
       timeZone: s.meta.timeZone, firmwareVersion: s.meta.firmwareVersion,
+      // An interrupted recording stops at its last durable media: a bookmark made after that
+      // points at video that was lost, so it is left out (the manifest keeps bookmarks within start..stop).
+      bookmarkTimesMs: s.bookmarks.filter((b) => b >= s.meta.startTimeMs && b <= stop),
     };
   }
 }

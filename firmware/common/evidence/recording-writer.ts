@@ -13,6 +13,7 @@
 import type { AppendFile, Storage } from '../../../hal/storage/contract.js';
 import type { Clip, DigestAlgorithm } from '../../../protocols/manifest.js';
 import { MAX_CHUNK_BYTES, MAX_SEALED_KEY_BYTES } from '../../../protocols/fields.js';
+import { MAX_BOOKMARKS } from '../../../protocols/manifest.js';
 import { encodeFrame } from './chunk-file.js';
 import {
   DEFAULT_DIGEST_ALGORITHM, RECORDING_ID_BYTES, RECORDING_KEY_BYTES, checkLength, chunkDigest, hex, sealChunk,
@@ -64,6 +65,7 @@ export async function createRecording(storage: Storage, options: CreateRecording
     format: STATE_FORMAT, recordingId: idHex, sealedKey: Buffer.from(options.sealedKey).toString('base64'),
     chunkSize, digestAlgorithm: options.digestAlgorithm ?? DEFAULT_DIGEST_ALGORITHM, status: 'open',
     chunkCount: 0, chunkFileBytes: 0, totalBytes: 0, meta: { ...options.meta }, end: null, clips: [], openClip: null,
+    bookmarks: [],
   };
   // State first: a chunk file without a state file is a deletion in progress.
   await storage.writeAtomic(statePath(root, idHex), encodeState(state));
@@ -108,6 +110,35 @@ export class RecordingWriter {
   get bufferedBytes(): number { return this.fill; }
   /** Clips finished so far. */
   get clips(): readonly Clip[] { return this.state.clips; }
+  /** Bookmarks kept so far (wall-clock ms, ascending). */
+  get bookmarks(): readonly number[] { return this.state.bookmarks; }
+
+  /**
+   * Bookmark the recording at `wallMs` (wall-clock ms since the epoch; a press of the recording
+   * button while recording). The state file is replaced at once, so when this resolves the
+   * bookmark survives a power cut (one atomic write per press; presses are rare). Resolves
+   * false, writing nothing, when the bookmark is already there (same ms), lies before the
+   * recording's start (prebuffer included) or the recording already holds MAX_BOOKMARKS; a
+   * bookmark older than the newest one (the wall clock stepped back) is kept in time order.
+   */
+  addBookmark(wallMs: number): Promise<boolean> {
+    if (!Number.isFinite(wallMs) || wallMs < 0) return Promise.reject(new TypeError(`addBookmark: wallMs must be a time in ms since the epoch, got ${wallMs}`));
+    const at = Math.floor(wallMs);
+    return this.run('addBookmark', async () => {
+      const marks = this.state.bookmarks;
+      if (at < this.state.meta.startTimeMs || marks.length >= MAX_BOOKMARKS || marks.includes(at)) return false;
+      let i = marks.length;
+      while (i > 0 && marks[i - 1]! > at) i--;
+      marks.splice(i, 0, at);
+      try {
+        await this.writeState();
+      } catch (e) {
+        marks.splice(i, 1);
+        throw e;
+      }
+      return true;
+    });
+  }
 
   /**
    * Add plaintext; every full chunk is sealed and appended (not yet durable: see sync()).

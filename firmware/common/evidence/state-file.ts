@@ -5,6 +5,7 @@
  */
 import type { Clip, DigestAlgorithm, TriggerReason } from '../../../protocols/manifest.js';
 import { MAX_CHUNK_BYTES, MAX_SEALED_KEY_BYTES } from '../../../protocols/fields.js';
+import { MAX_BOOKMARKS } from '../../../protocols/manifest.js';
 import { EvidenceError } from './errors.js';
 
 export const STATE_FORMAT = 'bwc-recording-state/1';
@@ -55,6 +56,11 @@ export interface RecordingState {
   clips: Clip[];
   /** The clip being written while open. */
   openClip: { firstChunk: number; startTimeMs: number } | null;
+  /**
+   * Wall-clock ms of each bookmark, strictly ascending, at most MAX_BOOKMARKS. State files
+   * written before bookmarks existed have none and decode as [].
+   */
+  bookmarks: number[];
 }
 
 const TRIGGERS = new Set<string>([
@@ -141,9 +147,20 @@ export function decodeState(bytes: Uint8Array, where: string): RecordingState {
       startTimeMs: time(oc, 'openClip.startTimeMs', 'startTimeMs', bad),
     };
   }
+  let bookmarks: number[] = [];
+  if (o.bookmarks !== undefined) {
+    if (!Array.isArray(o.bookmarks) || o.bookmarks.length > MAX_BOOKMARKS) throw bad('bookmarks', `an array of at most ${MAX_BOOKMARKS} times`, o.bookmarks);
+    let previous = -1;
+    bookmarks = o.bookmarks.map((_: unknown, i: number) => {
+      const t = time(o.bookmarks as unknown as Obj, `bookmarks[${i}]`, String(i), bad);
+      if (t <= previous) throw bad(`bookmarks[${i}]`, `a time after the previous bookmark (${previous})`, t);
+      previous = t;
+      return t;
+    });
+  }
   return {
     format: STATE_FORMAT, recordingId, sealedKey, chunkSize, digestAlgorithm: digestAlgorithm as DigestAlgorithm,
-    status: status as RecordingStatus, chunkCount, chunkFileBytes, totalBytes, meta, end, clips, openClip,
+    status: status as RecordingStatus, chunkCount, chunkFileBytes, totalBytes, meta, end, clips, openClip, bookmarks,
   };
 }
 

@@ -10,3 +10,4 @@ export {
 } from './clip-encryption.js';
 export { clipBody, openBufferedChunk, wholeClipPrefixLength, type ClipBodyOptions } from './clip-body.js';
 export { WholeElementPrefix } from './whole-prefix.js';
+export { bookmarkObjects, type BookmarkDocument, type BookmarkObject } from './bookmark-objects.js';

@@ -2,7 +2,7 @@
  * Upload one buffered recording to the content destination: its container with metadata
  * (Status Transferring), one object per clip (decrypted chunk by chunk, Duration written, a torn
  * last clip cut to whole elements), a `.key` object per clip when the destination wants
- * encryption, then Status Complete last. Every request is idempotent, so running it again after
+ * encryption, one small JSON object per bookmark (bookmark-objects.ts), then Status Complete last. Every request is idempotent, so running it again after
  * a restart converges; a container already Complete for this recording is left as it is.
  */
 import type { Clock } from '../../../hal/clock/contract.js';
@@ -13,6 +13,7 @@ import type { ConnectionFile } from '../destination/connection-file.js';
 import { DestinationError } from '../destination/errors.js';
 import { clipObjectName, keyObjectName, recordingContainerName } from '../destination/names.js';
 import { withBackoff, type BackoffOptions, type Metadata, type SwiftClient } from '../destination/swift-client.js';
+import { bookmarkObjects } from './bookmark-objects.js';
 import { clipBody, wholeClipPrefixLength } from './clip-body.js';
 import { CLIP_CIPHER, CLIP_TAG_BYTES, clipKeyDocument, encryptClip, newClipKey } from './clip-encryption.js';
 
@@ -49,6 +50,8 @@ export interface UploadResult {
   alreadyComplete: boolean;
   clipObjects: string[];
   keyObjects: string[];
+  /** One object per bookmark, in time order. */
+  bookmarkObjects: string[];
   /** Clips left out: an interrupted recording's last clip with not one whole frame. */
   skippedClips: number[];
   /** Clips whose Matroska Duration was written. */
@@ -102,6 +105,8 @@ export function containerMetadata(recording: BufferedRecording, controllerSerial
     StopTimeISO: iso(m.stopTimeMs),
     TimeZone: m.timeZone,
     Interrupted: m.interrupted ? 'true' : 'false',
+    // How many bookmark objects the container holds (each `bookmark_<Timestamp>_<RecordingID>-<n>`).
+    Bookmarks: (m.bookmarkTimesMs ?? []).length,
   };
 }
 
@@ -123,7 +128,7 @@ export async function uploadRecording(client: SwiftClient, recording: BufferedRe
   const m = recording.manifest;
   const idHex = recording.idHex;
   const container = containerNameOf(m);
-  const result: UploadResult = { container, alreadyComplete: false, clipObjects: [], keyObjects: [], skippedClips: [], durationsWritten: 0, bytes: 0 };
+  const result: UploadResult = { container, alreadyComplete: false, clipObjects: [], keyObjects: [], bookmarkObjects: [], skippedClips: [], durationsWritten: 0, bytes: 0 };
   const key = await openRecordingKey(m.sealedKey, options.systemKeys);
   const retry = <T>(op: () => Promise<T>) => withBackoff(options.clock, op, { attempts: 3, baseMs: 1000, maxMs: 30_000, ...options.retry });
 
@@ -174,6 +179,12 @@ export async function uploadRecording(client: SwiftClient, recording: BufferedRe
       result.bytes += sent.bytes;
       result.keyObjects.push(keyObject);
     }
+  }
+  const meta = containerMetadata(recording, options.controllerSerial);
+  for (const b of bookmarkObjects(m, { recordingIdHex: idHex, bwcSerialNumber: String(meta.BWCSerialNumber), userId: String(meta.UserID) })) {
+    const sent = await retry(() => client.putObject(container, b.name, [b.body], { metadata: b.metadata, contentType: 'application/json', contentLength: b.body.length }));
+    result.bytes += sent.bytes;
+    result.bookmarkObjects.push(b.name);
   }
   await retry(() => client.postContainerMetadata(container, { Status: 'Complete' }));
   return result;

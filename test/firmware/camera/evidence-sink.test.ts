@@ -184,3 +184,28 @@ t.test('storage full ends the recording; what was synced is kept', async (t) => 
   const entry = (await openRecording(storage, list[0]!.recordingId)).manifestEntry();
   t.ok(entry.stopTimeMs - entry.startTimeMs >= 8_000, `synced media kept: ${entry.stopTimeMs - entry.startTimeMs} ms (${report.recovered.length} recovered)`);
 });
+
+t.test('bookmarks land durably in the open recording; without one they are ignored with a debug line', async (t) => {
+  const debug: string[] = [];
+  const { timeline, clock, storage, sink, recorder } = await rig({ sink: { log: { ...silentLog, debug: (_ns: string, m: string) => { debug.push(m); } } } });
+  await timeline.advance(6_000);
+  t.equal(await sink.bookmark(clock.now()), false, 'no recording open');
+  t.match(debug.join('\n'), /bookmark at \d+ ignored: no recording is being written/);
+  recorder.recordPress();
+  await timeline.advance(3_000);
+  await recorder.settled();
+  const first = clock.now();
+  t.equal(await sink.bookmark(first), true);
+  await timeline.advance(2_000);
+  t.equal(await sink.bookmark(clock.now()), true);
+  t.equal(await sink.bookmark(first), false, 'the same instant twice is one bookmark');
+  const second = clock.now();
+  await timeline.advance(1_000);
+  recorder.recordPress();
+  await recorder.settled();
+  t.equal(sink.stats.bookmarks, 2);
+  t.equal(await sink.bookmark(clock.now()), false, 'after the recording ended');
+  const list = await listRecordings(storage);
+  const entry = (await openRecording(storage, list[0]!.recordingId)).manifestEntry();
+  t.same(entry.bookmarkTimesMs, [first, second]);
+});

@@ -107,3 +107,34 @@ t.test('boot recovers a recording a power cut left open', async (t) => {
   t.equal(second.recovery.recovered[0]!.status, 'interrupted');
   t.same(await second.recordings(), { open: 0, closed: 0, interrupted: 1 });
 });
+
+t.test('a bookmark made while recording (always record: the button only bookmarks) is kept in the recording for the destination', async (t) => {
+  const world = new World({ seed: 9, epoch: Date.UTC(2026, 10, 23, 9) });
+  world.docks.addStation('station-1', 1);
+  const hal = await openEmulatedCamera(checkConfig({ serial: 'W100-0007' }, cameraBoard.schema, 'test camera'), world);
+  const runtime = await startCamera(hal, silentLog, { profile: { activation: { alwaysRecord: true }, prebuffer: { enabled: false } }, user: 'officer.7', timeZone: 'UTC' });
+  t.teardown(async () => { await runtime.stop(); await hal.close(); });
+  await runtime.enrollment.ready();
+  await adopt(runtime, hal.clock.now());
+  const tl = world.timeline;
+  world.docks.dock('W100-0007', 'station-1', 1);
+  await tl.advance(2_000);
+  world.docks.undock('W100-0007');
+  await tl.advance(10_000);
+  t.equal(runtime.behaviour.state.kind, 'recording', 'undock starts the recording');
+  const press = hal.emulators.buttons.tap('record');
+  await tl.advance(2_000);
+  await press;
+  const bookmarkAt = hal.clock.now() - 2_000;
+  await tl.advance(5_000);
+  world.docks.dock('W100-0007', 'station-1', 1);
+  await tl.advance(2_000);
+  await runtime.settled();
+  const [rec] = await listRecordings(hal.storage);
+  const entry = (await openRecording(hal.storage, rec!.recordingId)).manifestEntry();
+  t.equal(runtime.behaviour.bookmarks.length, 1, 'one bookmark made');
+  t.equal(entry.bookmarkTimesMs?.length, 1, 'and kept with the recording');
+  t.ok(Math.abs(entry.bookmarkTimesMs![0]! - bookmarkAt) < 1_000, 'at the press');
+  t.equal(entry.triggerOnReason, 'TRIGGER_REASON_UNDOCK');
+  t.equal(entry.triggerOffReason, 'TRIGGER_REASON_DOCK');
+});

@@ -86,6 +86,10 @@ t.test('metadata: clips need StartTime, StopTime after it, the right ContainerTy
   const trail = await req('PUT', `/${REC}/20261123T075930Z_r1_W100-7_gpstrail.json`, {}, '{}');
   t.match(await trail.text(), /X-Object-Meta-FileType: expected "json"/);
   t.equal((await req('PUT', `/${REC}/20261123T075930Z_r1_W100-7_gpstrail.json`, { 'X-Object-Meta-FileType': 'json' }, '{"CoordinateEntries":[]}')).status, 201);
+  t.equal((await req('PUT', `/${REC}/bookmark_20261123T080012Z_r1-1`, { 'X-Object-Meta-FileType': 'json' }, '{"SecondsFromStart":42}')).status, 201, 'a bookmark object is accepted');
+  const badBookmark = await req('PUT', `/${REC}/bookmark_20261399T080012Z_r1-1`, {}, '{}');
+  t.equal(badBookmark.status, 400, 'a bookmark name with an impossible time is refused');
+  t.match(await badBookmark.text(), /expected .*bookmark_<Timestamp>_<ID>/);
   const badEtag = await req('PUT', `/${REC}/${CLIP}`, { ...clipHeaders, Etag: 'ffffffffffffffffffffffffffffffff' }, 'x');
   t.equal(badEtag.status, 422, 'an Etag sent with the body is checked');
 });

@@ -8,12 +8,17 @@ const good: RecordingState = {
   chunkSize: 1048576, digestAlgorithm: 'DIGEST_ALGORITHM_SHA_256', status: 'closed', chunkCount: 5, chunkFileBytes: 5000,
   totalBytes: 4700, meta, end: { triggerOffReason: 'TRIGGER_REASON_BUTTON', triggerOffTimeMs: 2, stopTimeMs: 3 },
   clips: [{ firstChunk: 0, chunkCount: 2, startTimeMs: 1, stopTimeMs: 2 }, { firstChunk: 2, chunkCount: 3, startTimeMs: 2, stopTimeMs: 3 }],
-  openClip: null,
+  openClip: null, bookmarks: [1, 2],
 };
 const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 
 t.test('round trip', async (t) => {
   t.same(decodeState(encodeState(good), 'f'), good);
+});
+
+t.test('a state file from before bookmarks decodes with none', async (t) => {
+  const { bookmarks: _, ...old } = good;
+  t.same(decodeState(enc(old), 'f').bookmarks, []);
 });
 
 t.test('each bad field is named with what was expected', async (t) => {
@@ -31,6 +36,9 @@ t.test('each bad field is named with what was expected', async (t) => {
     ['clip overlap', (s) => { s.clips[1].firstChunk = 1; }, /clips\[1\].firstChunk is 1, expected an integer from 2/],
     ['clip past end', (s) => { s.clips[1].chunkCount = 4; }, /clips\[1\].chunkCount is 4, expected clip within the recording's 5 chunks/],
     ['time', (s) => { s.end.stopTimeMs = -1; }, /end.stopTimeMs is -1, expected a time in ms/],
+    ['bookmarks', (s) => { s.bookmarks = 5; }, /bookmarks is 5, expected an array of at most 1000 times/],
+    ['bookmark order', (s) => { s.bookmarks = [2, 2]; }, /bookmarks\[1\] is 2, expected a time after the previous bookmark \(2\)/],
+    ['bookmark time', (s) => { s.bookmarks = ['x']; }, /bookmarks\[0\] is "x", expected a time in ms/],
   ];
   for (const [name, mutate, message] of cases) {
     const s = structuredClone(good) as Record<string, any>;

@@ -52,12 +52,14 @@ export interface WrittenRecording {
  * A recording of `loops` plays of the 2 s fixture cut into 2 s clips, closed normally, or (with
  * `cutAfterUnits`) interrupted by a power cut after that many units (synced every 10), then recovered.
  */
-export async function writeRecording(system: SystemKeyPair, opts: { loops?: number; chunkSize?: number; cutAfterUnits?: number; meta?: RecordingMeta } = {}): Promise<WrittenRecording> {
+export async function writeRecording(system: SystemKeyPair, opts: { loops?: number; chunkSize?: number; cutAfterUnits?: number; meta?: RecordingMeta; bookmarksMs?: number[] } = {}): Promise<WrittenRecording> {
   const meta = opts.meta ?? recordingMeta();
   const medium = new EmulatedStorage({ seed: 5 });
   const storage = medium.mount();
   const recordingId = newRecordingId();
   const w = await createRecording(storage, { recordingId, ...(await newRecordingKey(system.publicKey)), meta, chunkSize: opts.chunkSize ?? 8192 });
+  // Bookmarks (ms after the start) are added up front: each is durable at once.
+  for (const b of opts.bookmarksMs ?? []) await w.addBookmark(meta.startTimeMs + b);
   const splitter = new ClipSplitter({ maxDurationMs: 2000, maxBytes: 10e6 });
   let n = 0;
   try {

@@ -166,6 +166,58 @@ t.test('a recording without a user: the container says no-user', async (t) => {
   t.equal((await containerSidecar(d, result.container)).metadata.Userid, 'no-user');
 });
 
+t.test('bookmarks: one JSON object each, on the destination before Status Complete, counted in the container metadata', async (t) => {
+  const d = await startDestination(t);
+  // Two bookmarks in the same second, one later.
+  const { reader, meta } = await writeRecording(system, { loops: 2, bookmarksMs: [100, 600, 3_200] });
+  const rec = buffered(reader);
+  t.same(rec.manifest.bookmarkTimesMs, [meta.startTimeMs + 100, meta.startTimeMs + 600, meta.startTimeMs + 3_200]);
+  const result = await uploadRecording(d.client, rec, options(d));
+  const container = result.container;
+  const names = [100, 600, 3_200].map((b, i) => `bookmark_${formatCompactUtc(meta.startTimeMs + b)}_${rec.idHex}-${i + 1}`);
+  t.same(result.bookmarkObjects, names, 'bookmark_<Timestamp>_<RecordingID>-<n>, distinct within one second');
+  t.equal(new Set(names).size, 3);
+
+  const mine = d.requests.filter((r) => r.includes(container));
+  const complete = mine.length - 1;
+  t.match(mine[complete], /^POST \/v1\/AUTH_scu\/[^/]+$/, 'Status Complete is the last request');
+  for (const name of names) {
+    const at = mine.findIndex((r) => r.startsWith('PUT') && r.includes(encodeURIComponent(name)));
+    t.ok(at > 0 && at < complete, `${name} PUT before Status Complete (request ${at} of ${complete})`);
+  }
+  t.match((await containerSidecar(d, container)).metadata, { Status: 'Complete', Bookmarks: '3' });
+
+  const { bytes, metadata } = await download(d, container, names[1]!);
+  t.same(metadata, { filetype: 'json', recordingid: rec.idHex, timestamp: String(Math.floor((meta.startTimeMs + 600) / 1000)) });
+  t.same(JSON.parse(bytes.toString('utf8')), {
+    Timestamp: new Date(meta.startTimeMs + 600).toISOString(), SecondsFromStart: 0.6, RecordingID: rec.idHex,
+    BWCSerialNumber: 'W100-0042', UserID: 'officer-7', BookmarkNumber: 2,
+  });
+  const again = await uploadRecording(d.client, rec, options(d));
+  t.equal(again.alreadyComplete, true, 'a rerun after Complete sends nothing');
+});
+
+t.test('an upload cut off before Status Complete already left its bookmark objects; the rerun converges', async (t) => {
+  const d = await startDestination(t);
+  const { reader } = await writeRecording(system, { loops: 1, bookmarksMs: [500] });
+  const rec = buffered(reader);
+  // A client whose Status Complete never arrives: the container stays Transferring.
+  const client = d.newClient();
+  const post = client.postContainerMetadata.bind(client);
+  client.postContainerMetadata = async (c, m) => {
+    if (m.Status === 'Complete') throw new Error('link lost before Status Complete');
+    return post(c, m);
+  };
+  await t.rejects(uploadRecording(client, rec, options(d)), /link lost/);
+  const container = containerNameOf(rec.manifest);
+  t.match((await containerSidecar(d, container)).metadata, { Status: 'Transferring', Bookmarks: '1' });
+  t.equal(((await d.client.listObjects(container)) ?? []).filter((n) => n.startsWith('bookmark_')).length, 1, 'the bookmark object is stored before Status Complete');
+  await uploadRecording(d.newClient(), rec, options(d));
+  const listing = (await d.client.listObjects(container)) ?? [];
+  t.equal(listing.filter((n) => n.startsWith('bookmark_')).length, 1, 'the same bookmark object, not a second one');
+  t.equal((await containerSidecar(d, container)).metadata.Status, 'Complete');
+});
+
 t.test('ContainerType mp4: refused naming the setting, nothing sent', async (t) => {
   const d = await startDestination(t, { containerType: 'mp4' });
   const { reader } = await writeRecording(system, { loops: 1 });
