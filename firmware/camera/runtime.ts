@@ -156,10 +156,31 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
         return;
       }
       behaviour.input({ kind: 'gesture', gesture: { kind: 'record', presses: g.kind === 'press' ? 1 : 2, source: g.source === 'record' ? 'camera' : 'mini-sensor' } });
+    } else if (g.kind === 'hold' && g.source === 'power') {
+      powerButton();
     } else if (g.kind === 'evaluation-check') behaviour.input({ kind: 'gesture', gesture: { kind: 'evaluation-check' } });
     else if (g.kind === 'reset') behaviour.input({ kind: 'gesture', gesture: { kind: 'evaluation-reset' } });
     else if (g.kind === 'reset-window-closed') behaviour.input({ kind: 'evaluation-window-closed' });
   });
+  /**
+   * Holding the power button turns the camera off (a recording stops, the sensor goes off, the
+   * LEDs go dark) and, held again, on: it boots again as from power on (always record resumes).
+   */
+  const powerButton = () => {
+    if (behaviour.state.kind !== 'off') {
+      log.info('camera', 'power button held: turning off');
+      behaviour.input({ kind: 'power-off' });
+      if (recorder && recorder.state.kind !== 'off') recorder.stop('power-off');
+      for (const led of Object.keys(hal.indicators.capabilities().leds)) hal.indicators.setLed(led, { kind: 'off' }).catch(() => undefined);
+      return;
+    }
+    log.info('camera', 'power button held: turning on');
+    behaviour.input({ kind: 'power-on' });
+    recorder?.boot(docked ?? false);
+    const c = enrollment.current;
+    const v = c ? certificateStatus(c.certPem, c.caCertPem, hal.clock.now()).kind : 'valid';
+    behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: v === 'valid' || v === 'about-to-expire', assigned: Boolean(options.user) });
+  };
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
 
   const enrollment = new CameraEnrollment({ storage: hal.storage, clock: hal.clock, serial: hal.identity.serial, log });
