@@ -105,6 +105,12 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
   });
   let charging: string | undefined;
+  /** The camera's certificate is valid on its clock now (an unadopted camera has none to expire). */
+  const certificateValid = (): boolean => {
+    const c = enrollment.current;
+    const v = c ? certificateStatus(c.certPem, c.caCertPem, hal.clock.now()).kind : 'valid';
+    return v === 'valid' || v === 'about-to-expire';
+  };
 
   const unpower = hal.power.watch((r) => {
     if (r.kind === 'error') {
@@ -119,9 +125,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       log.info('recorder', `${docked ? 'docked' : 'undocked'}: recorder ${recorder.state.kind}`);
       if (docked) {
         // Manual: a camera whose certificate expired enters safe mode the next time it is docked.
-        const c = enrollment.current;
-        const v = c ? certificateStatus(c.certPem, c.caCertPem, hal.clock.now()).kind : 'valid';
-        if (v !== 'valid' && v !== 'about-to-expire') behaviour.input({ kind: 'certificate-expired' });
+        if (!certificateValid()) behaviour.input({ kind: 'certificate-expired' });
       }
       behaviour.input({ kind: docked ? 'dock' : 'undock' });
     }
@@ -177,9 +181,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     log.info('camera', 'power button held: turning on');
     behaviour.input({ kind: 'power-on' });
     recorder?.boot(docked ?? false);
-    const c = enrollment.current;
-    const v = c ? certificateStatus(c.certPem, c.caCertPem, hal.clock.now()).kind : 'valid';
-    behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: v === 'valid' || v === 'about-to-expire', assigned: Boolean(options.user) });
+    behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: certificateValid(), assigned: Boolean(options.user) });
   };
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
 
@@ -238,9 +240,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
 
   behaviour.attach(recorder);
   behaviour.input({ kind: 'power-on' });
-  const creds = enrollment.current;
-  const verdict = creds ? certificateStatus(creds.certPem, creds.caCertPem, hal.clock.now()).kind : 'valid';
-  behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: verdict === 'valid' || verdict === 'about-to-expire', assigned: Boolean(options.user) });
+  behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: certificateValid(), assigned: Boolean(options.user) });
 
   const dock = startDockResponder({
     net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, storage: hal.storage, log,
