@@ -7,6 +7,7 @@
  */
 import type { Clock, Timer } from '../../hal/clock/contract.js';
 import type { Indicators } from '../../hal/indicators/contract.js';
+import type { PowerLoad } from '../../hal/power/contract.js';
 import type { Log } from '../common/log.js';
 import { cameraStep, initialCameraState, isRecording, STANDBY_WAKE_MS } from './behaviour/camera-machine.js';
 import type { BehaviourProfile, CameraEffect, CameraInput, CameraState, RecorderReport } from './behaviour/camera-state.js';
@@ -52,6 +53,18 @@ export interface CameraBehaviourOptions {
   recorder?: RecorderConfig;
   /** Keep a bookmark (wall-clock ms) with the recording under way. */
   bookmark?: (wallMs: number) => void;
+  /** Tell the power source what is on (Power.load), so a battery model or power manager can budget. */
+  load?: (load: PowerLoad) => void;
+}
+
+/** The power load of a camera state: recording costs most, standby least. */
+export function loadOf(state: CameraState): PowerLoad {
+  switch (state.kind) {
+    case 'off': return { mode: 'off' };
+    case 'standby': return { mode: state.waking ? 'idle' : 'standby' };
+    case 'recording': case 'postbuffer': return { mode: 'recording' };
+    default: return { mode: 'idle' };
+  }
 }
 
 export class CameraBehaviour {
@@ -97,6 +110,7 @@ export class CameraBehaviour {
     if (this.machine.kind !== before) {
       this.history.push([this.o.clock.monotonic(), this.machine.kind]);
       this.o.log.debug('camera', `${before} -> ${this.machine.kind} (${input.kind})`);
+      this.o.load?.(loadOf(this.machine));
       this.reschedule();
     }
     for (const e of step.effects) this.run(e);

@@ -103,6 +103,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   // The camera's behaviour (states, LEDs, alerts) decides; the recorder records.
   const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: Boolean(options.user), sensor, recorder: recorderConfig,
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
+    load: (load) => hal.power.load?.(load),
   });
   let charging: string | undefined;
   /** The camera's certificate is valid on its clock now (an unadopted camera has none to expire). */

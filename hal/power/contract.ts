@@ -63,6 +63,18 @@ export interface Power {
    * listener is never called again. Other watchers are not affected.
    */
   watch(listener: PowerListener): () => void;
+  /**
+   * Tell the power source what the device is doing now, for a power manager or a battery model to
+   * budget by (the emulated battery drains by it). Optional: a driver without one has nothing to do.
+   */
+  load?(load: PowerLoad): void;
+}
+
+/** What is on, for the power source: the camera's mode and the radios that cost extra. */
+export interface PowerLoad {
+  mode: 'off' | 'standby' | 'idle' | 'recording';
+  location?: boolean;
+  wireless?: boolean;
 }
 
 /** True when `a` and `b` differ in what watchers are told about. */

@@ -7,7 +7,7 @@ import type { Clock, Timer } from '../clock/contract.js';
 import { DeviceGoneError } from '../errors.js';
 import type { Docks, DockEvent } from '../world/docks.js';
 import { EmulatedBattery, type BatteryModelOptions } from './battery-model.js';
-import { powerChanged, type ChargingState, type Power, type PowerListener, type PowerState } from './contract.js';
+import { powerChanged, type ChargingState, type Power, type PowerListener, type PowerLoad, type PowerState } from './contract.js';
 
 /**
  * Faults a rig can inject.
@@ -161,6 +161,11 @@ export class EmulatedPower implements Power {
    * Say what is on; the drain rate follows (ACTIVITY_DRAIN_PCT_PER_MIN). Fields not given keep
    * their current value (idle, location and wireless off the first time).
    */
+  /** The device says what is on (Power.load): the battery drains by it. */
+  load(load: PowerLoad): void {
+    this.setActivities({ mode: load.mode, location: load.location ?? false, wireless: load.wireless ?? false });
+  }
+
   setActivities(activities: Partial<PowerActivities>): void {
     if (activities.mode !== undefined && !['off', 'standby', 'idle', 'recording'].includes(activities.mode)) {
       throw new RangeError(`${this.name}: activity mode must be off, standby, idle or recording, got ${JSON.stringify(activities.mode)}`);
