@@ -112,6 +112,11 @@ export class EmulatedRigTarget implements RigTarget {
       case 'dock': this.dock(cam, action.bay); return;
       case 'undock': this.world.docks.undock(cam.decl.serial); return;
       case 'battery': cam.hal.emulators.power.setLevel(action.percent); return;
+      case 'clock': {
+        const clock = cam.hal.emulators.clock;
+        clock.setWallClock(clock.now() + action.forwardMs);
+        return;
+      }
       case 'power-cut': {
         const runtime = this.running(cam, 'power-cut');
         cam.hal.emulators.medium.cutPower();

@@ -13,7 +13,7 @@ const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
 const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted'] as const;
-const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'power-cut', 'power-off', 'power-on', 'wait', 'expect'] as const;
+const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'wait', 'expect'] as const;
 const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery'] as const;
 
 /** `12s`, `1m30s`, `500ms`, `1.5s`, `2h` in ms, or undefined when it is not a time. */
@@ -171,6 +171,15 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         const d = device();
         end(word);
         step = { type: 'action', action: { kind: word, device: d } };
+        break;
+      }
+      case 'clock': {
+        const d = device();
+        const text = next();
+        const ms = text?.startsWith('+') ? parseDuration(text.slice(1)) : undefined;
+        if (ms === undefined || ms <= 0) throw expected('clock', 'a jump forward like +1600h or +90m', text);
+        end('clock');
+        step = { type: 'action', action: { kind: 'clock', device: d, forwardMs: ms } };
         break;
       }
       case 'battery': {

@@ -42,6 +42,8 @@ export type Action =
   | { kind: 'dock'; device: string; bay?: number }
   | { kind: 'undock'; device: string }
   | { kind: 'battery'; device: string; percent: number }
+  /** The device's wall clock jumps forward (weeks in a drawer) without running its timers. */
+  | { kind: 'clock'; device: string; forwardMs: number }
   | { kind: 'power-cut'; device: string }
   | { kind: 'power-off'; device: string }
   | { kind: 'power-on'; device: string }

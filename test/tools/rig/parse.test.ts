@@ -55,6 +55,7 @@ const cases: [string, string, RegExp][] = [
   ['device cam1 colour=red', '', /^scenario\.rig:1: device: expected a setting key=value with key one of model, /],
   ['device cam1 battery=150%', 'scenario.rig:1: battery: expected a whole percentage 0-100 like 80%, got "150%"', /./],
   ['device cam1 docked=maybe', 'scenario.rig:1: docked: expected yes or no, got "maybe"', /./],
+  ['device cam1\nat 1s clock cam1 1600h', 'scenario.rig:2: clock: expected a jump forward like +1600h or +90m, got "1600h"', /./],
   ['device cam1 model=X1', '', /^scenario\.rig:1: model: expected a camera model like W100/],
   ['device cam1\nat 10s press cam1 record\nat 5s press cam1 record', 'scenario.rig:3: at: 5s is before the previous step (line 2, at 10.000s); steps go in time order', /./],
   ['device cam1\nat 1s jump cam1', '', /^scenario\.rig:2: step: expected one of press, double-press, /],
