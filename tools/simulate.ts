@@ -241,14 +241,17 @@ async function main(): Promise<number> {
   say('back at the station: cameras dock, offload to the controller, the controller uploads');
   dockAll();
   let lastReport = performance.now();
+  // Reading every camera's storage is the costly part: do it only to report progress, or once the
+  // controller's side looks finished (then it confirms every camera deleted what it handed over).
+  const onCameras = async () => (await Promise.all(cams.map((c) => listRecordings(c.hal.storage)))).reduce((a, l) => a + l.length, 0);
   const allDone = async () => {
-    const onCameras = (await Promise.all(cams.map((c) => listRecordings(c.hal.storage)))).reduce((a, l) => a + l.length, 0);
     const st = controller.buffer.stats();
     if (performance.now() - lastReport > 2000) {
       lastReport = performance.now();
-      say(`  offloaded ${offloaded}/${made.size} (${(offloadedBytes / 1e6).toFixed(1)} MB), uploaded ${uploadedIds.size}/${made.size}, on cameras ${onCameras}, buffer used ${(st.usedBytes / 1e6).toFixed(1)} MB`);
+      say(`  offloaded ${offloaded}/${made.size} (${(offloadedBytes / 1e6).toFixed(1)} MB), uploaded ${uploadedIds.size}/${made.size}, on cameras ${await onCameras()}, buffer used ${(st.usedBytes / 1e6).toFixed(1)} MB`);
     }
-    return onCameras === 0 && st.receiving === 0 && st.complete === 0;
+    if (offloaded < made.size || st.receiving !== 0 || st.complete !== 0) return false;
+    return (await onCameras()) === 0;
   };
   const finished = await runUntil(allDone, 4 * 3600_000, 500);
   const offloadWallSeconds = (performance.now() - offloadWallStart) / 1000;

@@ -5,6 +5,7 @@
  */
 import type { CameraHal } from '../../hal/boards/contract.js';
 import type { VideoStream } from '../../hal/video/contract.js';
+import type { PowerState } from '../../hal/power/contract.js';
 import { listRecordings, recoverRecordings, type ClipLimits, type RecoveryReport } from '../common/evidence/index.js';
 import type { Log } from '../common/log.js';
 import { startDockResponder, type DockResponder } from './dock-responder.js';
@@ -105,7 +106,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
     load: (load) => hal.power.load?.(load),
   });
-  let charging: string | undefined;
+  let charging: PowerState['charging'] | undefined;
   /** The camera's certificate is valid on its clock now (an unadopted camera has none to expire). */
   const certificateValid = (): boolean => {
     const c = enrollment.current;

@@ -2,9 +2,9 @@
 import t from 'tap';
 import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { Duplex } from 'node:stream';
 import { SessionStream } from '../../protocols/stream.js';
 import { frameSessionMessage, type SessionMessage } from '../../protocols/envelope.js';
+import { duplexPair } from './duplex-pair.js';
 
 async function socketPair(): Promise<[Socket, Socket]> {
   const server = createServer();
@@ -129,17 +129,6 @@ t.test('sends that are not awaited still queue behind the drain, in order', asyn
   camera.destroy(); controller.destroy();
 });
 
-/** Two in-memory Duplex ends joined back to back (no sockets), delivering on the next tick. */
-function duplexPair(): [Duplex, Duplex] {
-  const ends: Duplex[] = [];
-  const make = (i: number) => new Duplex({
-    read() {},
-    write(chunk: Buffer, _e, cb) { process.nextTick(() => { ends[1 - i]!.push(chunk); cb(); }); },
-    final(cb) { process.nextTick(() => { ends[1 - i]!.push(null); cb(); }); },
-  });
-  ends.push(make(0), make(1));
-  return [ends[0]!, ends[1]!];
-}
 
 const hello = (serial: string): SessionMessage => ({ kind: 'hello', role: 'ROLE_CONTROLLER', supported: [{ major: 1, minor: 0 }], deviceSerial: serial, firmwareVersion: '1', systemId: 'S', nonce: id });
 

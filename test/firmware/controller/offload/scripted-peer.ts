@@ -4,7 +4,7 @@
  * bytes), recordings of random ciphertext, and a CameraSession built on the real SessionChannel.
  */
 import { randomBytes } from 'node:crypto';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { Timeline, VirtualClock } from '../../../../hal/clock/emulated.js';
 import { EmulatedStorage } from '../../../../hal/storage/emulated.js';
 import { chunkDigest } from '../../../../firmware/common/evidence/envelope.js';
@@ -14,17 +14,9 @@ import { SessionChannel } from '../../../../firmware/controller/session-channel.
 import type { CameraSession } from '../../../../firmware/controller/camera-session.js';
 import type { DockedCamera } from '../../../../firmware/controller/dock-table.js';
 import { SessionStream, type Recording, type SessionMessage } from '../../../../protocols/index.js';
+import { duplexPair } from '../../../protocols/duplex-pair.js';
+export { duplexPair };
 
-export function duplexPair(): [Duplex, Duplex] {
-  const ends: Duplex[] = [];
-  const make = (i: number) => new Duplex({
-    read() {},
-    write(chunk: Buffer, _e, cb) { process.nextTick(() => { ends[1 - i]!.push(chunk); cb(); }); },
-    final(cb) { process.nextTick(() => { ends[1 - i]!.push(null); cb(); }); },
-  });
-  ends.push(make(0), make(1));
-  return [ends[0]!, ends[1]!];
-}
 
 /** A manifest entry and its chunk ciphertexts (random bytes: offload never decrypts). */
 export function recording(chunks: number, chunkSize = 1000): { r: Recording; data: Uint8Array[] } {
