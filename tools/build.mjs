@@ -16,6 +16,7 @@ const entries = {
   bench: 'tools/bench.ts',
   destination: 'tools/destination/main.ts',
   rig: 'tools/rig/main.ts',
+  'rig-camera': 'tools/rig/linux-camera-process.ts',
 };
 
 await rm('dist', { recursive: true, force: true });
@@ -45,7 +46,7 @@ const common = {
 
 // Device entries and tool entries are built separately so device chunks hold only device code.
 const device = await esbuild.build({ ...common, entryPoints: { camera: entries.camera, controller: entries.controller } });
-const tools = await esbuild.build({ ...common, entryPoints: { simulate: entries.simulate, bench: entries.bench, destination: entries.destination, rig: entries.rig }, chunkNames: 'chunks/tools-[name]-[hash]' });
+const tools = await esbuild.build({ ...common, entryPoints: { simulate: entries.simulate, bench: entries.bench, destination: entries.destination, rig: entries.rig, 'rig-camera': entries['rig-camera'] }, chunkNames: 'chunks/tools-[name]-[hash]' });
 // The emulated camera finds its video fixture next to the module that reads it
 // (new URL('./fixtures/...', import.meta.url)); that module lands in dist/ or dist/chunks/.
 for (const to of ['dist/fixtures', 'dist/chunks/fixtures']) {

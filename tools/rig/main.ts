@@ -5,10 +5,12 @@
  */
 import { loadScenario } from './load.js';
 import { runScenario } from './runner.js';
+import { dirname, resolve } from 'node:path';
 import { EmulatedRigTarget } from './emulated-target.js';
+import { LinuxRigTarget } from './linux-target.js';
 import { ScenarioError } from './scenario.js';
 
-const USAGE = 'usage: rig SCENARIO [--verbose]\n  runs a scenario file (see tools/rig/README.md) on emulated devices in virtual time\n';
+const USAGE = 'usage: rig SCENARIO [--verbose]\n  runs a scenario file (see tools/rig/README.md) on emulated devices in virtual time,\n  or on real linux-camera boards in real time when a device says board=linux-camera config=FILE\n';
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
@@ -26,7 +28,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${e instanceof ScenarioError ? e.message : `rig: ${rest[0]}: ${(e as Error).message}`}\n`);
     return 2;
   }
-  const result = await runScenario(scenario, new EmulatedRigTarget({ verbose }));
+  // A scenario naming a real board runs on it in real time; otherwise on emulated devices in virtual time.
+  const real = scenario.devices.some((d) => d.board === 'linux-camera');
+  const target = real
+    ? new LinuxRigTarget({ baseDir: dirname(resolve(rest[0]!)), verbose, write: (l) => process.stderr.write(l) })
+    : new EmulatedRigTarget({ verbose });
+  const result = await runScenario(scenario, target);
   return result.ok ? 0 : 1;
 }
 

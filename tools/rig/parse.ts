@@ -12,7 +12,7 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
-const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted'] as const;
+const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config'] as const;
 const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'wait', 'expect'] as const;
 const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery'] as const;
 
@@ -258,10 +258,17 @@ function parseDevice(words: string[], devices: DeviceDecl[], bad: Bad, expected:
   const user = userText === 'none' ? undefined : userText ?? `officer-${devices.length + 1}`;
   const profile = kv.get('profile');
   if (profile !== undefined && !profile.endsWith('.json')) throw expected('profile', 'a .json profile file (relative to the scenario)', profile);
+  // A real camera: `board=linux-camera config=FILE` (the board's config, relative to the scenario); see REAL-TARGET in the README.
+  const board = kv.get('board');
+  if (board !== undefined && board !== 'emulated-camera' && board !== 'linux-camera') throw expected('board', 'emulated-camera or linux-camera', board);
+  const config = kv.get('config');
+  if (board === 'linux-camera' && config === undefined) throw expected('config', 'the linux-camera board\'s config file (JSON) with board=linux-camera', 'nothing');
+  if (config !== undefined && board !== 'linux-camera') throw expected('board', 'board=linux-camera when config= is given', board ?? 'nothing');
   return {
     line: 0, name, kind: 'camera', model, serial, recorder, batteryPercent: battery,
     docked: yesNo('docked', false), adopted: yesNo('adopted', true),
     ...(user !== undefined ? { user } : {}), ...(profile !== undefined ? { profile } : {}),
+    ...(board !== undefined ? { board } : {}), ...(config !== undefined ? { config } : {}),
   };
 }
 

@@ -24,6 +24,10 @@ export interface DeviceDecl {
   profileDoc?: unknown;
   /** Profile settings, then inline settings over them. */
   recorder: RigRecorderSettings;
+  /** `linux-camera`: a real camera board driven in real time (tools/rig/linux-target.ts); default emulated. */
+  board?: string;
+  /** The real board's config file, as written (relative to the scenario). */
+  config?: string;
   batteryPercent: number;
   /** Docked at the start (bay = declaration order). */
   docked: boolean;
