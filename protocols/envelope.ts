@@ -10,6 +10,7 @@ import {
   type Enrollment, type EnrollmentKey, type EnrollmentRequest, type EnrollmentResult,
 } from './enrollment.js';
 import { ProtocolError } from './errors.js';
+import { checkCameraAssignment, checkCameraAssignmentResult, type CameraAssignment, type CameraAssignmentResult } from './assignment.js';
 import { DEFAULT_MAX_FRAME_BYTES, checkMaxFrameBytes, readLengthPrefix, type FramingOptions } from './framing.js';
 import { checkManifest, checkManifestRequest, type Manifest, type ManifestRequest } from './manifest.js';
 import { messageType } from './schema.js';
@@ -31,7 +32,9 @@ export type SessionMessage =
   | ({ kind: 'enrollmentRequest' } & EnrollmentRequest)
   | ({ kind: 'enrollmentKey' } & EnrollmentKey)
   | ({ kind: 'enrollment' } & Enrollment)
-  | Distribute<'enrollmentResult', EnrollmentResult>;
+  | Distribute<'enrollmentResult', EnrollmentResult>
+  | ({ kind: 'cameraAssignment' } & CameraAssignment)
+  | Distribute<'cameraAssignmentResult', CameraAssignmentResult>;
 
 export type SessionKind = SessionMessage['kind'];
 
@@ -54,6 +57,8 @@ const session = new EnvelopeCodec<SessionMessage>({
     enrollmentKey: checkEnrollmentKey,
     enrollment: checkEnrollment,
     enrollmentResult: checkEnrollmentResult as (m: object, path: string) => void,
+    cameraAssignment: checkCameraAssignment,
+    cameraAssignmentResult: checkCameraAssignmentResult as (m: object, path: string) => void,
   },
 });
 

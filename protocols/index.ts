@@ -22,6 +22,9 @@ export {
   type EnrollmentRequest, type EnrollmentKey, type Enrollment, type EnrollmentResult,
 } from './enrollment.js';
 export {
+  ASSIGNMENT_MINOR, MAX_PROFILE_JSON_BYTES, WIRELESS_BROADCAST_KEY_BYTES, type CameraAssignment, type CameraAssignmentResult,
+} from './assignment.js';
+export {
   SESSION_KINDS, decodeSessionMessage, encodeSessionMessage, frameSessionMessage, checkSessionMessage,
   sessionMessageToJson, sessionMessageFromJson, type SessionMessage, type SessionKind,
 } from './envelope.js';
@@ -30,5 +33,7 @@ export {
   decodeDiscoveryDatagram, encodeDiscoveryDatagram, checkDiscoveryMessage, discoveryMessageToJson, discoveryMessageFromJson,
   type Solicitation, type Beacon, type DiscoveryMessage,
 } from './discovery.js';
+export { MAX_HOLSTER_SENSORS, encodeHolsterPairings, decodeHolsterPairings, encodeHolsterPairingReport, decodeHolsterPairingReport, type HolsterPairings, type HolsterPairing, type HolsterPairingReport, type HolsterPairingOutcome, type HolsterPairingStatus } from './pairing.js';
 export { SessionStream, type SessionStreamOptions } from './stream.js';
 export { toHex, fromHex, type Json } from './wire.js';
+export { BROADCAST_KEY_BYTES, BROADCAST_RECORDING_STARTED, BROADCAST_PRIVACY_ZONE, MAX_BROADCAST_FRAME_BYTES, BroadcastVerifier, broadcastCryptoReady, sealBroadcast, parseBroadcast, type BroadcastMessage, type BroadcastCounts, type RejectReason, type Verdict } from './broadcast.js';

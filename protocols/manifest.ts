@@ -60,10 +60,18 @@ export interface Recording {
    * MAX_BOOKMARKS. Optional when building a message (absent = none); decoding always fills it.
    */
   bookmarkTimesMs?: number[];
+  /**
+   * The recording's locations (trigger on/off, trail) sealed with the recording key, as
+   * firmware/camera/location/README.md says; at most MAX_SEALED_LOCATION_BYTES. Optional when
+   * building a message (absent or empty = no location); decoding always fills it (empty when none).
+   */
+  sealedLocation?: Uint8Array;
 }
 
 /** Most bookmarks one recording carries. */
 export const MAX_BOOKMARKS = 1000;
+/** Largest sealed location data one recording carries (fits many recordings in one manifest page). */
+export const MAX_SEALED_LOCATION_BYTES = 512 * 1024;
 
 export interface ManifestRequest {
   /** Empty for the first page, else the last recording id of the previous page. */
@@ -100,6 +108,10 @@ export function checkRecording(r: Recording, field: string): void {
   let end = 0;
   r.clips.forEach((c, i) => { end = checkClip(c, r.chunkCount, end, `${field}.clips[${i}]`); });
   checkBookmarks(r, field);
+  const located = r.sealedLocation?.length ?? 0;
+  if (located > MAX_SEALED_LOCATION_BYTES) {
+    throw invalidField(`${field}.sealedLocation`, `at most ${MAX_SEALED_LOCATION_BYTES} bytes of sealed location data`, `${located} bytes`);
+  }
 }
 
 function checkBookmarks(r: Recording, field: string): void {

@@ -9,7 +9,7 @@ import { NONCE_BYTES, exactBytes, required, requiredEnum, requiredText } from '.
 /** The wire-incompatible revision this code speaks: package bwc.v1, `Envelope.major`. */
 export const PROTOCOL_MAJOR = 1;
 /** The highest compatible revision of PROTOCOL_MAJOR this code speaks. */
-export const PROTOCOL_MINOR = 0;
+export const PROTOCOL_MINOR = 1;
 /** What this code offers in a Hello. */
 export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = Object.freeze([{ major: PROTOCOL_MAJOR, minor: PROTOCOL_MINOR }]);
 

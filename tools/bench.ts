@@ -211,6 +211,9 @@ async function prebufferIngest(): Promise<void> {
 
 import { simulatedShift } from './bench/simulated-shift.js';
 import { cameraBehaviour } from './bench/camera-behaviour.js';
+import { nmeaParse } from './bench/nmea-parse.js';
+import { fallDetection } from './bench/fall-detection.js';
+import { broadcast } from './bench/broadcast.js';
 
 /** `--only a,b` runs just those sections (names as below), for development. */
 const only = (() => { const i = process.argv.indexOf('--only'); return i < 0 ? undefined : new Set(process.argv[i + 1]?.split(',')); })();
@@ -223,6 +226,9 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['offload', 'offload throughput on loopback (--offload-mib N)', async () => { rows.push(...await offloadThroughput(numberOption('offload-mib', 256), process.argv[1]!)); }],
   ['dock', 'dock to first chunk (emulated world)', async () => { rows.push(...await dockToFirstChunk(8)); }],
   ['camera', 'camera behaviour: rig hour, record latency, gestures', async () => { rows.push(...await cameraBehaviour()); }],
+  ['nmea', 'NMEA parsing (MB/s against a bare line-and-checksum scan)', async () => { rows.push(...await nmeaParse()); }],
+  ['fall', 'fall detection: detection and false-alarm rates, cost per sample', async () => { rows.push(...await fallDetection()); }],
+  ['broadcast', 'wireless broadcast: recording start to peers recording, frame seal/verify', async () => { rows.push(...await broadcast()); }],
   ['shift', 'a 40-camera, 10-hour shift in the simulator (--shift-cameras N)', async () => { rows.push(...await simulatedShift(numberOption('shift-cameras', 40))); }],
   ['rss', 'controller memory while offloading (--rss-mib N)', async () => { rows.push(...await offloadMemory(numberOption('rss-mib', 2048), process.argv[1]!)); }],
 ];

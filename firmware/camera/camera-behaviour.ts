@@ -55,6 +55,8 @@ export interface CameraBehaviourOptions {
   bookmark?: (wallMs: number) => void;
   /** Tell the power source what is on (Power.load), so a battery model or power manager can budget. */
   load?: (load: PowerLoad) => void;
+  /** Carry out the evaluation-mode reset (delete recordings, forget the system). */
+  reset?: () => void;
 }
 
 /** The power load of a camera state: recording costs most, standby least. */
@@ -70,7 +72,7 @@ export function loadOf(state: CameraState): PowerLoad {
 export class CameraBehaviour {
   private machine: CameraState;
   private recorder: Recorder | undefined;
-  private readonly alertProfile: AlertProfile;
+  private alertProfile: AlertProfile;
   private lowBattery: LowBatteryState = initialLowBattery();
   private reminder: ReminderState = initialReminder();
   private lowBatteryTimer: Timer | undefined;
@@ -195,8 +197,27 @@ export class CameraBehaviour {
         this.o.log.warn('camera', e.allowed ? 'back in the system' : 'safe mode: the certificate is not valid; no offload until the camera is allowed back into the system');
         return;
       case 'reset-camera':
-        this.o.log.warn('camera', 'evaluation-mode reset asked for: not carried out by this firmware yet (recordings kept)');
+        if (this.o.reset) this.o.reset();
+        else this.o.log.warn('camera', 'evaluation-mode reset asked for: this runtime cannot reset (recordings kept)');
     }
+  }
+
+  /** A new profile from the system: the machine, alerts and reminders follow it at once. */
+  reprofile(profile: CameraProfile, recorder?: RecorderConfig): void {
+    const p = behaviourProfileOf(profile);
+    if (recorder) {
+      p.activation = recorder.activation;
+      p.alwaysRecord = recorder.alwaysRecord;
+      p.postbuffer = recorder.postbufferMs > 0;
+    }
+    this.alertProfile = alertProfileOf(profile);
+    this.input({ kind: 'profile', profile: p });
+    this.reschedule();
+  }
+
+  /** An alert a sensor service asks for (privacy zone), played per the profile and silent mode. */
+  alert(kind: AlertKind, count = 1): void {
+    this.play(kind, count);
   }
 
   private play(kind: AlertKind, count: number): void {

@@ -10,7 +10,7 @@ import type { MulticastSocket, Net, Stream, StreamServer } from '../../hal/net/c
 import type { DeviceIdentity } from '../../hal/boards/contract.js';
 import {
   DISCOVERY_GROUP, DISCOVERY_PORT, SUPPORTED_VERSIONS, SessionStream, decodeDiscoveryDatagram, encodeDiscoveryDatagram,
-  isProtocolError, negotiateVersion, parseIpv6, type Beacon, type SessionMessage,
+  isProtocolError, negotiateVersion, parseIpv6, type Beacon, type CameraAssignment, type CameraAssignmentResult, type SessionMessage,
 } from '../../protocols/index.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import type { Log } from '../common/log.js';
@@ -34,6 +34,8 @@ export interface DockResponderOptions {
   storage?: Storage;
   recordingsRoot?: string;
   log: Log;
+  /** Take the system's assignment (user, profile, evaluation mode, broadcast key); see assignment.ts. */
+  assign?: (m: CameraAssignment) => Promise<CameraAssignmentResult>;
 }
 
 export interface DockResponder {
@@ -55,6 +57,8 @@ export interface CameraSessionOptions {
   peer?: string;
   /** Close a session whose peer says nothing for this long (default SESSION_IDLE_MS). */
   idleMs?: number;
+  /** Take the system's assignment; only ever called inside mutual TLS with the camera's own system. */
+  assign?: (m: CameraAssignment) => Promise<CameraAssignmentResult>;
 }
 
 /**
@@ -88,7 +92,9 @@ export async function serveCameraSession(session: SessionStream, o: CameraSessio
       }
       // An adopted camera takes enrollment (renewal) only inside mutual TLS with its own system.
       const enrolling = m.kind === 'enrollmentRequest' || m.kind === 'enrollment';
-      const reply = enrolling && o.enrollment.current && !secured
+      const reply = m.kind === 'cameraAssignment'
+        ? [await assignment(m, secured, o)]
+        : enrolling && o.enrollment.current && !secured
         ? [{ kind: 'enrollmentResult', accepted: false, error: { code: 'ERROR_CODE_OTHER_SYSTEM', message: `camera ${o.identity.serial} is adopted: its certificate is renewed only inside a mutually authenticated session` } } satisfies SessionMessage]
         : (await o.enrollment.answer(m)) ?? await answer(m, offload, o);
       for (const r of reply) await current.send(r);
@@ -110,6 +116,14 @@ export async function serveCameraSession(session: SessionStream, o: CameraSessio
   } finally {
     idle.cancel();
   }
+}
+
+/** The answer to an assignment: taken only inside mutual TLS with the camera's own system. */
+async function assignment(m: CameraAssignment, secured: boolean, o: CameraSessionOptions): Promise<SessionMessage> {
+  const refuse = (message: string): SessionMessage => ({ kind: 'cameraAssignmentResult', accepted: false, error: { code: 'ERROR_CODE_BAD_REQUEST', message }, batteryPercent: 0, storageFreePercent: 0 });
+  if (!secured) return refuse(`camera ${o.identity.serial} takes an assignment only inside a mutually authenticated session with its own system`);
+  if (!o.assign) return refuse(`camera ${o.identity.serial} does not take assignments`);
+  return { kind: 'cameraAssignmentResult', ...await o.assign(m) };
 }
 
 /**

@@ -91,6 +91,14 @@ export class CameraEnrollment {
     return this.credentials;
   }
 
+  /** Forget the system (evaluation-mode reset): the camera is unadopted; its device key stays. */
+  async forget(): Promise<void> {
+    this.credentials = undefined;
+    this.pending = undefined;
+    await this.o.storage.remove(CREDENTIALS_PATH).catch((e: { code?: string }) => { if (e.code !== 'ENOENT') throw e; });
+    this.o.log.info('adoption', 'system forgotten: the camera is unadopted');
+  }
+
   /** Answer an enrollment message, or undefined when `m` is not one. */
   async answer(m: SessionMessage): Promise<SessionMessage[] | undefined> {
     switch (m.kind) {

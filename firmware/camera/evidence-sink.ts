@@ -7,11 +7,13 @@ import type { Storage } from '../../hal/storage/contract.js';
 import type { AccessUnit } from '../../hal/video/contract.js';
 import type { TriggerReason } from '../../protocols/index.js';
 import {
-  ClipSplitter, createRecording, newRecordingId, newRecordingKey,
+  DEFAULT_RECORDINGS_ROOT, ClipSplitter, createRecording, newRecordingId, newRecordingKey,
   type ClipEvent, type ClipLimits, type RecordingMeta, type RecordingWriter,
 } from '../common/evidence/index.js';
 import type { Log } from '../common/log.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
+import { LocationLog } from './location/location-log.js';
+import { locationKeyOf, type LocationRecord } from './location/sealed-location.js';
 import type { TriggerOffReason, TriggerOnReason } from './recorder/recorder-machine.js';
 import type { RecordingBegin, RecordingEnd, RecordingSink } from './recorder/recorder.js';
 
@@ -88,6 +90,8 @@ export interface EvidenceSinkStats {
   bookmarks: number;
   /** Monotonic ms from begin() to the prebuffer head being durable, for the last recording. */
   lastHeadDurableMs: number | undefined;
+  /** Location records made durable in recordings (absent until the first). */
+  locations?: number;
 }
 
 interface Current {
@@ -102,6 +106,8 @@ interface Current {
   beganAt: number;
   /** A write failed: nothing more is appended; end() still tries to close what is there. */
   failed: boolean;
+  /** The recording's location log (sealed with a key derived from the recording key); its file appears at the first record. */
+  location: LocationLog;
 }
 
 export class EvidenceSink implements RecordingSink {
@@ -142,14 +148,17 @@ export class EvidenceSink implements RecordingSink {
       firmwareVersion: this.o.firmwareVersion ?? FIRMWARE_VERSION,
     };
     let writer: RecordingWriter;
+    const recordingId = newRecordingId();
+    const locationKey = locationKeyOf(key);
     try {
       writer = await createRecording(this.o.storage, {
-        recordingId: newRecordingId(), key, sealedKey, meta: recordingMeta,
+        recordingId, key, sealedKey, meta: recordingMeta,
         ...(this.o.chunkSize !== undefined ? { chunkSize: this.o.chunkSize } : {}),
         ...(this.o.root !== undefined ? { root: this.o.root } : {}),
       });
     } catch (e) {
       this.stats.failed++;
+      locationKey.fill(0);
       this.o.log.warn('recorder', `recording not started: ${(e as Error).message}`);
       throw e;
     } finally {
@@ -160,6 +169,7 @@ export class EvidenceSink implements RecordingSink {
       writer, splitter: new ClipSplitter(this.limits, { dateUtcMs: recordingMeta.startTimeMs }),
       wallOffset: clock.now() - clock.monotonic(), headUnits: meta.prebuffer.units, seen: 0,
       syncedTo: -Infinity, beganAt: clock.monotonic(), failed: false,
+      location: new LocationLog(this.o.storage, this.o.root ?? DEFAULT_RECORDINGS_ROOT, recordingId, locationKey),
     };
     this.stats.started++;
     this.o.log.info('recorder', `recording ${writer.idHex} started (${meta.trigger}, prebuffer ${(meta.prebuffer.heldMs / 1000).toFixed(1)} s)`);
@@ -211,6 +221,28 @@ export class EvidenceSink implements RecordingSink {
     }
   }
 
+  /**
+   * Keep a location record (trigger-on/off location, trail point) with the open recording, sealed
+   * and durable before this resolves true. False, with a debug line, when no recording is open
+   * (none, refused, still starting, or ended) or its log is full; a storage error is logged and
+   * resolves false: location never stops a recording. Never rejects.
+   */
+  async addLocation(record: LocationRecord): Promise<boolean> {
+    const c = this.current;
+    if (!c) {
+      this.o.log.debug('recorder', `location ${record.kind} ignored: no recording is being written`);
+      return false;
+    }
+    try {
+      const kept = await c.location.add(record);
+      if (kept) this.stats.locations = (this.stats.locations ?? 0) + 1;
+      return kept;
+    } catch (e) {
+      this.o.log.warn('recorder', `location ${record.kind} in recording ${c.writer.idHex} not kept: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
   async end(meta: RecordingEnd): Promise<void> {
     const c = this.current;
     if (!c) return;
@@ -227,6 +259,11 @@ export class EvidenceSink implements RecordingSink {
     } catch (e) {
       if (!c.failed) this.stats.failed++;
       this.o.log.warn('recorder', `recording ${c.writer.idHex} not closed (${(e as Error).message}): what was synced stays on storage and recovery marks it interrupted at the next boot`);
+    }
+    try {
+      await c.location.close();
+    } catch (e) {
+      this.o.log.warn('recorder', `recording ${c.writer.idHex} location log not closed (${(e as Error).message}): its durable records stay`);
     }
   }
 

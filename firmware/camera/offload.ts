@@ -3,6 +3,7 @@
  * pages that fit one frame, chunks read from storage, and deletion only on a full custody ack.
  */
 import type { Storage } from '../../hal/storage/contract.js';
+import { readSealedLocation } from './location/location-log.js';
 import {
   DEFAULT_MAX_FRAME_BYTES, encodeSessionMessage, releasesCustody,
   type ChunkRequest, type ChunkResponse, type CustodyAck, type ErrorCode, type Manifest, type ManifestRequest, type Recording,
@@ -138,7 +139,9 @@ export class OffloadSession {
 
   private async entry(summary: RecordingSummary): Promise<Recording | undefined> {
     try {
-      return (await this.reader(summary.recordingId))?.manifestEntry();
+      const entry = (await this.reader(summary.recordingId))?.manifestEntry();
+      // The recording's locations travel sealed with it (only the system can open them).
+      return entry && { ...entry, sealedLocation: await readSealedLocation(this.o.storage, summary.idHex, this.o.root) };
     } catch (e) {
       this.o.log.warn('offload', `recording ${summary.idHex} left out of the manifest: ${(e as Error).message}`);
       return undefined;

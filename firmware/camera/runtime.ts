@@ -5,7 +5,7 @@
  */
 import type { CameraHal } from '../../hal/boards/contract.js';
 import type { VideoStream } from '../../hal/video/contract.js';
-import type { PowerState } from '../../hal/power/contract.js';
+import type { PowerLoad, PowerState } from '../../hal/power/contract.js';
 import { listRecordings, recoverRecordings, type ClipLimits, type RecoveryReport } from '../common/evidence/index.js';
 import type { Log } from '../common/log.js';
 import { startDockResponder, type DockResponder } from './dock-responder.js';
@@ -18,6 +18,15 @@ import { GestureRecognizer } from './controls/recognizer.js';
 import type { Gesture } from './controls/gestures.js';
 import { CameraBehaviour } from './camera-behaviour.js';
 import { certificateStatus } from '../common/pki/certificate-status.js';
+import { CameraAssignmentStore, AssignmentRefusedError, type AppliedAssignment } from './assignment.js';
+import type { CameraAssignment, CameraAssignmentResult } from '../../protocols/index.js';
+import { removeAllRecordings } from './evaluation-reset.js';
+import { HolsterService } from './holster/holster-service.js';
+import { BroadcastService } from './broadcast/broadcast-service.js';
+import { LocatingSink, LocationService } from './location/location-service.js';
+import { FallWatch, fallWatchWanted } from './sensors/fall-watch.js';
+import type { ModelName } from './profile/models.js';
+import type { PairingIndication } from './holster/pairing-indication.js';
 
 /** RAM set aside for the prebuffer ring by default. */
 export const DEFAULT_PREBUFFER_MAX_BYTES = 64 * 1024 * 1024;
@@ -33,7 +42,10 @@ export interface CameraOptions {
   recorder?: Partial<RecorderConfig>;
   /** Clip limits (default 10 min / 512 MiB, see evidence-sink.ts). */
   clipLimits?: ClipLimits;
-  /** Camera user id written into recordings (default none). */
+  /**
+   * Camera user id written into recordings (default none). The system's assignment, once a
+   * controller sent one at a dock, takes its place (and its profile the `profile` option's).
+   */
   user?: string;
   /** Prebuffer ring byte bound (default 64 MiB). */
   prebufferMaxBytes?: number;
@@ -70,6 +82,20 @@ export interface CameraRuntime {
   readonly gestures: readonly Gesture[];
   /** The camera's behaviour: its state (behaviour/camera-machine.ts), alerts played, bookmarks. */
   readonly behaviour: CameraBehaviour;
+  /** The system's assignment (user, profile, evaluation mode, broadcast key), when one came. */
+  readonly assignment: AppliedAssignment | undefined;
+  /** The user recordings are made for now ('' = unassigned). */
+  readonly user: string;
+  /** Take the system's assignment, as at a dock (the dock session calls this; so does the HIL rig acting as the system). */
+  assign(m: CameraAssignment): Promise<CameraAssignmentResult>;
+  /** Unholster detection, on boards with a holster link. */
+  readonly holster: HolsterService | undefined;
+  /** Location by the profile's mode, on boards with a GNSS receiver. */
+  readonly location: LocationService | undefined;
+  /** Wireless broadcast and privacy zones, once the system's key came (undefined before). */
+  readonly broadcast: BroadcastService | undefined;
+  /** Pairing steps shown (holster icon or Wi-Fi LED), oldest first. */
+  readonly holsterIndications: readonly PairingIndication[];
   /** Count the recordings on storage. */
   recordings(): Promise<StoredRecordings>;
   /** Resolves when the sink has taken everything the recorder queued so far. */
@@ -83,8 +109,13 @@ export interface CameraRuntime {
 export async function startCamera(hal: CameraHal, log: Log, options: CameraOptions = {}): Promise<CameraRuntime> {
   let presses = 0;
   // A profile the camera cannot honour stops the boot with every reason (the system must not assign it).
-  const profile = checkProfile(options.profile ?? {}, hal.identity.model);
-  const recorderConfig: RecorderConfig = { ...recorderConfigOf(profile), ...options.recorder };
+  const bootProfile = checkProfile(options.profile ?? {}, hal.identity.model);
+  // What the system assigned at the last dock (user, profile, evaluation mode) wins over the boot options.
+  const assignments = new CameraAssignmentStore({ storage: hal.storage, model: hal.identity.model, log });
+  const assigned = await assignments.load();
+  let profile = assigned?.profile ?? bootProfile;
+  let user = assigned ? assigned.userId : options.user ?? '';
+  let recorderConfig: RecorderConfig = { ...recorderConfigOf(profile), ...options.recorder };
   const gestureLog: Gesture[] = [];
   let fail!: (e: Error) => void;
   const done = new Promise<void>((_, reject) => { fail = reject; });
@@ -102,11 +133,55 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     }).catch((e: Error) => log.warn('video', `camera ${on ? 'start' : 'stop'} failed: ${e.message}`));
   };
   // The camera's behaviour (states, LEDs, alerts) decides; the recorder records.
-  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: Boolean(options.user), sensor, recorder: recorderConfig,
+  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: user !== '', sensor, recorder: recorderConfig,
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
-    load: (load) => hal.power.load?.(load),
+    load: (load) => { lastLoad = load; reportLoad(); },
+    reset: () => void evaluationReset(),
   });
   let charging: PowerState['charging'] | undefined;
+  // What is on, for the power source: the behaviour's mode plus the radios that cost extra.
+  let lastLoad: PowerLoad = { mode: 'off' };
+  const reportLoad = () => hal.power.load?.({ ...lastLoad, location: location?.locationOn ?? false, wireless: broadcast !== undefined && lastLoad.mode !== 'off' });
+  let location: LocationService | undefined;
+  /** Fall detection runs while "Record on fall detection" is on and the camera is out of its dock. */
+  let fallWatch: FallWatch | undefined;
+  const refreshFallWatch = () => {
+    const want = hal.imu !== undefined && fallWatchWanted(profile, docked ?? false);
+    if (want && !fallWatch) {
+      const w = new FallWatch(hal.imu!, hal.clock, {
+        onFall: (atMs) => { log.info('fall', `fall detected at ${atMs.toFixed(0)} ms: recording`); behaviour.input({ kind: 'trigger', reason: 'fall' }); },
+        onDrop: () => log.info('fall', 'camera dropped (tumbling): not a fall of the wearer'),
+        onEnd: (e) => { log.warn('fall', `IMU ended: ${e?.message ?? 'closed'}`); if (fallWatch === w) fallWatch = undefined; },
+      });
+      fallWatch = w;
+      w.start().catch((e: Error) => { log.warn('fall', `fall detection unavailable: ${e.message}`); if (fallWatch === w) fallWatch = undefined; });
+    } else if (!want && fallWatch) {
+      void fallWatch.stop();
+      fallWatch = undefined;
+    }
+  };
+  const holsterIndications: PairingIndication[] = [];
+  let holster: HolsterService | undefined;
+  let broadcast: BroadcastService | undefined;
+  /**
+   * Wireless broadcast and privacy zones need the system's key, which comes with the assignment:
+   * (re)started whenever the assignment or adoption changes; absent while unadopted or unassigned.
+   */
+  let broadcastChain = Promise.resolve();
+  const restartBroadcast = () => {
+    broadcastChain = broadcastChain.then(async () => {
+      broadcast?.stop();
+      broadcast = undefined;
+      const a = assignments.current;
+      if (!hal.radio || !a || !enrollment.systemId) return;
+      broadcast = await BroadcastService.open(hal.radio, hal.clock, { systemId: enrollment.systemId, serial: hal.identity.serial, key: a.wirelessBroadcastKey, profile, docked: docked ?? false }, {
+        startRecording: () => behaviour.input({ kind: 'trigger', reason: 'wireless-broadcast' }),
+        // Three beeps and vibrations, or the voice clip (manual: "Set up a privacy zone").
+        alert: (name) => { log.info('broadcast', `privacy zone: ${name}`); behaviour.alert('privacy-zone', 3); },
+        log: (line) => log.info('broadcast', line),
+      });
+    }).catch((e: Error) => log.warn('broadcast', `wireless broadcast unavailable: ${e.message}`));
+  };
   /** The camera's certificate is valid on its clock now (an unadopted camera has none to expire). */
   const certificateValid = (): boolean => {
     const c = enrollment.current;
@@ -130,6 +205,13 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
         if (!certificateValid()) behaviour.input({ kind: 'certificate-expired' });
       }
       behaviour.input({ kind: docked ? 'dock' : 'undock' });
+      // Holster sensors are looked for during the 10 minutes after undock; the outcome waits for the dock.
+      if (docked) holster?.docked();
+      else holster?.undocked(user || undefined);
+      if (docked) broadcast?.docked();
+      else broadcast?.undocked();
+      void (docked ? location?.docked() : location?.undocked())?.then(reportLoad);
+      refreshFallWatch();
     }
     if (s.charging !== charging) {
       charging = s.charging;
@@ -167,6 +249,8 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     } else if (g.kind === 'evaluation-check') behaviour.input({ kind: 'gesture', gesture: { kind: 'evaluation-check' } });
     else if (g.kind === 'reset') behaviour.input({ kind: 'gesture', gesture: { kind: 'evaluation-reset' } });
     else if (g.kind === 'reset-window-closed') behaviour.input({ kind: 'evaluation-window-closed' });
+    // The manual gives no gesture for silent mode: a lone function-button press toggles it (when the profile allows).
+    else if (g.kind === 'press' && g.source === 'function') behaviour.input({ kind: 'gesture', gesture: { kind: 'silent-toggle' } });
   });
   /**
    * Holding the power button turns the camera off (a recording stops, the sensor goes off, the
@@ -183,7 +267,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     log.info('camera', 'power button held: turning on');
     behaviour.input({ kind: 'power-on' });
     recorder?.boot(docked ?? false);
-    behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: certificateValid(), assigned: Boolean(options.user) });
+    behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: certificateValid(), assigned: user !== '', evaluationMode: assignments.current?.evaluationMode ?? false });
   };
   const unclose = hal.buttons.onClose((err) => { if (err) fail(err); });
 
@@ -207,13 +291,16 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       const hex = enrollment.current?.evidencePublicKey;
       return hex ? Uint8Array.from(Buffer.from(hex, 'hex')) : undefined;
     },
-    ...(options.user !== undefined ? { userId: options.user } : {}),
+    // Read at each recording's start: the user assigned at the last dock.
+    get userId() { return user; },
     ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
     ...(options.clipLimits !== undefined ? { clipLimits: options.clipLimits } : {}),
     ...(options.syncIntervalMs !== undefined ? { syncIntervalMs: options.syncIntervalMs } : {}),
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
   });
 
+  // Location (GNSS) by the profile's mode: trigger positions and the trail, sealed with each recording.
+  location = hal.gnss ? new LocationService(hal.gnss, hal.clock, profile, sink, log) : undefined;
   try {
     video = await hal.video.open();
     const power = await hal.power.read().catch((e: Error) => {
@@ -222,7 +309,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     });
     docked = power?.dockContact ?? false;
     recorder = new Recorder({
-      video, clock: hal.clock, sink, config: recorderConfig,
+      video, clock: hal.clock, sink: location ? new LocatingSink(sink, location) : sink, config: recorderConfig,
       prebufferMaxBytes: options.prebufferMaxBytes ?? DEFAULT_PREBUFFER_MAX_BYTES, docked,
       onIndicator: (on) => log.info('recorder', on ? 'recording' : 'recording stopped'),
       onBookmark: (at) => log.info('recorder', `bookmark at ${at.toFixed(0)} ms`),
@@ -230,7 +317,13 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
         log.warn('recorder', `recording ended: ${(e as Error).message}`);
         if ((e as { code?: string }).code === 'ENOSPC') behaviour.input({ kind: 'storage-full' });
       },
-      onStateChange: (state, previous) => behaviour.recorderChanged(state, previous),
+      onStateChange: (state, previous) => {
+        behaviour.recorderChanged(state, previous);
+        // A recording that starts (whatever started it) broadcasts for 5 s; chains form from there.
+        const was = previous.kind === 'recording' || previous.kind === 'postbuffer';
+        if (state.kind === 'recording' && !was) broadcast?.recordingStarted();
+        else if (previous.kind === 'recording' && state.kind !== 'recording') broadcast?.recordingStopped();
+      },
     });
     recorder.start();
     if (!docked) await video.start();
@@ -241,11 +334,89 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   }
 
   behaviour.attach(recorder);
+  // Unholster detection: a paired holster sensor within reach after undock starts a recording.
+  restartBroadcast();
+  refreshFallWatch();
+  holster = hal.holster ? new HolsterService(hal.holster, hal.clock, { serial: hal.identity.serial, model: hal.identity.model as ModelName }, {
+    startRecording: () => behaviour.input({ kind: 'trigger', reason: 'unholster' }),
+    indicate: (i) => {
+      log.info('holster', `pairing ${i.serial}: ${i.step} (${i.on} ${i.color}${i.pulse ? ', pulsing' : ''})`);
+      holsterIndications.push(i);
+    },
+    log: (line) => log.info('holster', line),
+  }) : undefined;
   behaviour.input({ kind: 'power-on' });
-  behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: certificateValid(), assigned: Boolean(options.user) });
+  behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: certificateValid(), assigned: user !== '', evaluationMode: assigned?.evaluationMode ?? false });
+
+  /** The system's assignment, taken at a dock inside mutual TLS: kept durably, applied at once. */
+  const assign = async (m: CameraAssignment): Promise<CameraAssignmentResult> => {
+    // What became of the holster pairings since the last dock goes back before the new list is taken.
+    const holsterReport = holster?.report();
+    const levels = { ...await readiness(), ...(holsterReport ? { holsterReport } : {}) };
+    let applied: AppliedAssignment;
+    try {
+      applied = await assignments.apply(m);
+    } catch (e) {
+      const message = e instanceof AssignmentRefusedError ? e.message : `assignment not kept: ${(e as Error).message}`;
+      log.warn('assignment', `refused: ${message}`);
+      return { accepted: false, error: { code: 'ERROR_CODE_BAD_REQUEST', message }, ...levels };
+    }
+    const before = user;
+    user = applied.userId;
+    if (user !== before) {
+      log.info('assignment', user ? `assigned to user ${user}` : 'unassigned: recording refused until a user is assigned');
+      behaviour.input(user ? { kind: 'user-assigned', self: false } : { kind: 'user-unassigned' });
+    }
+    const next = applied.profile ?? bootProfile;
+    if (next !== profile) {
+      profile = next;
+      recorderConfig = { ...recorderConfigOf(profile), ...options.recorder };
+      recorder?.configure(recorderConfig);
+      gestures.configure({ activation: recorderConfig.activation === 'double-press' ? 'double' : 'single', disableMainRecordButton: profile.miniCube.disableMainRecordingButton });
+      behaviour.reprofile(profile, recorderConfig);
+      await location?.setProfile(profile);
+      reportLoad();
+      refreshFallWatch();
+    }
+    behaviour.input({ kind: 'evaluation-mode', on: applied.evaluationMode });
+    restartBroadcast();
+    if (holster) {
+      try {
+        holster.setPairings(m.holsterPairings ?? { userId: user, sensors: [] });
+      } catch (e) {
+        log.warn('holster', `pairings not taken: ${(e as Error).message}`);
+      }
+    }
+    return { accepted: true, ...levels };
+  };
+  /** Battery and free storage now, for self-assign readiness at the controller. */
+  const readiness = async (): Promise<{ batteryPercent: number; storageFreePercent: number }> => {
+    const p = await hal.power.read().catch(() => undefined);
+    const space = await hal.storage.space().catch(() => undefined);
+    const free = space && space.totalBytes > 0 ? Math.floor((space.freeBytes / space.totalBytes) * 100) : 0;
+    return { batteryPercent: Math.max(0, Math.min(100, Math.round(p?.level ?? 0))), storageFreePercent: Math.max(0, Math.min(100, free)) };
+  };
+  /**
+   * Evaluation mode reset (manual: "Evaluation mode"): recordings not transferred are deleted,
+   * the camera forgets its system, user and profile, and boots again as a new camera.
+   */
+  const evaluationReset = async (): Promise<void> => {
+    log.warn('camera', 'evaluation-mode reset: deleting recordings not transferred, forgetting the system');
+    if (recorder && recorder.state.kind !== 'off') recorder.stop('power-off');
+    await recorder?.settled();
+    const removed = await removeAllRecordings(hal.storage).catch((e: Error) => { log.warn('camera', `reset: recordings not all deleted: ${e.message}`); return 0; });
+    await enrollment.forget().catch((e: Error) => log.warn('camera', `reset: adoption not forgotten: ${e.message}`));
+    await assignments.clear().catch((e: Error) => log.warn('camera', `reset: assignment not forgotten: ${e.message}`));
+    user = options.user ?? '';
+    restartBroadcast();
+    log.warn('camera', `reset done: ${removed} recording(s) deleted; the camera is unadopted (force remove it from the system before adding it again)`);
+    behaviour.input({ kind: 'power-on' });
+    recorder?.boot(docked ?? false);
+    behaviour.input({ kind: 'boot-done', docked: docked ?? false, certificateValid: true, assigned: user !== '', evaluationMode: false });
+  };
 
   const dock = startDockResponder({
-    net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, storage: hal.storage, log,
+    net: hal.net, clock: hal.clock, dockInterface: hal.dockInterface, identity: hal.identity, enrollment, storage: hal.storage, log, assign,
   });
   return {
     dock,
@@ -254,9 +425,16 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     sink,
     recovery,
     get buttonPresses() { return presses; },
-    profile,
+    get profile() { return profile; },
     gestures: gestureLog,
     behaviour,
+    get assignment() { return assignments.current; },
+    holster,
+    holsterIndications,
+    get broadcast() { return broadcast; },
+    location,
+    get user() { return user; },
+    assign,
     async recordings() {
       const counts: StoredRecordings = { open: 0, closed: 0, interrupted: 0 };
       for (const r of await listRecordings(hal.storage)) counts[r.status]++;
@@ -277,6 +455,11 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
         recorder.close();
       }
       await sensorChain;
+      await holster?.stop();
+      await location?.close();
+      await fallWatch?.stop();
+      await broadcastChain;
+      broadcast?.stop();
       await video?.stop();
       await dock.stop();
     },

@@ -6,7 +6,10 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Clock } from '../../hal/clock/contract.js';
 import { formatEndpoint, type Net } from '../../hal/net/contract.js';
 import type { DeviceIdentity } from '../../hal/boards/contract.js';
-import { SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type Recording, type SessionMessage } from '../../protocols/index.js';
+import { ASSIGNMENT_MINOR, SUPPORTED_VERSIONS, SessionStream, type ProtocolVersion, type Recording, type SessionMessage } from '../../protocols/index.js';
+import type { AssignmentVerdict, CameraAssignments } from './assignments.js';
+import type { PairingStore } from './pairing/pairing-store.js';
+import { applyPairingReport, pairingsForCamera } from './pairing/dock-exchange.js';
 import { SessionChannel } from './session-channel.js';
 import { upgradeToTlsClient } from '../common/pki/session-upgrade.js';
 import { PeerRejectedError, acceptCamera } from '../common/pki/secure-session.js';
@@ -56,6 +59,8 @@ export interface CameraSession {
   version: ProtocolVersion;
   cameraFirmware: string;
   recordings: number;
+  /** The camera's answer to its assignment this session (undefined: none sent). */
+  assignment: AssignmentVerdict | undefined;
   /** Requests on the session (offload). */
   channel: SessionChannel;
   /** Every manifest read (at open and each poll), all pages: returns an unsubscribe. */
@@ -75,6 +80,10 @@ export interface SessionOptions {
   authority: SystemAuthority;
   /** "Add cameras" is on: enroll unadopted cameras into this system. */
   adopt: boolean;
+  /** Users, profiles and evaluation mode, sent to each member inside mutual TLS. */
+  assignments?: CameraAssignments;
+  /** Holster sensors paired per user: sent with the assignment, outcomes taken from the answer. */
+  pairings?: PairingStore;
 }
 
 export async function openCameraSession(o: SessionOptions): Promise<CameraSession> {
@@ -122,6 +131,26 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
         throw e;
       }
     }
+    let assignment: AssignmentVerdict | undefined;
+    if (membership !== 'unadopted' && result.negotiated.minor >= ASSIGNMENT_MINOR && o.assignments) {
+      const message = o.assignments.messageFor(hello.deviceSerial, o.authority.wirelessBroadcastKey);
+      if (message && o.pairings && message.userId) {
+        const holsterPairings = pairingsForCamera(o.pairings, message.userId);
+        if (holsterPairings.sensors.length > 0) message.holsterPairings = holsterPairings;
+      }
+      if (message) {
+        timer = o.clock.setTimeout(() => stream.destroy(new Error(`camera at ${where} did not answer its assignment within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
+        await session.send({ kind: 'cameraAssignment', ...message });
+        const answer = await expect('cameraAssignmentResult');
+        timer.cancel();
+        assignment = o.assignments.record(hello.deviceSerial, answer, o.clock.now());
+        // Pairing outcomes are about the user the camera had; a report about another user is not applied.
+        const report = answer.holsterReport;
+        if (report && o.pairings && report.sensors.length > 0 && report.userId !== '') {
+          await applyPairingReport(o.pairings, report.userId, report).catch(() => undefined);
+        }
+      }
+    }
     const channel = new SessionChannel(session, o.clock, where);
     const manifestListeners = new Set<(recordings: Recording[]) => void>();
     const live = { membership, version: result.negotiated, cameraFirmware: hello.firmwareVersion, recordings: 0 };
@@ -161,6 +190,7 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
       get version() { return live.version; },
       get cameraFirmware() { return live.cameraFirmware; },
       get recordings() { return live.recordings; },
+      assignment,
       channel,
       onManifest(listener) {
         manifestListeners.add(listener);

@@ -13,6 +13,8 @@ import { DISCOVERY_GROUP, DISCOVERY_PORT, decodeDiscoveryDatagram, encodeDiscove
 import { dockStep, emptyTable, type DockEffect, type DockInput, type DockTable, type DockedCamera } from './dock-table.js';
 import { openCameraSession, SafeModeCameraError, UnknownCameraError, type CameraSession } from './camera-session.js';
 import type { SystemAuthority } from './system-authority.js';
+import type { CameraAssignments } from './assignments.js';
+import type { PairingStore } from './pairing/pairing-store.js';
 import type { Log } from '../common/log.js';
 
 export const SOLICIT_INTERVAL_MS = 5_000;
@@ -39,7 +41,7 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
   /** Solicitations sent, beacons received and malformed datagrams dropped, per run. */
   readonly stats = { solicitations: 0, beacons: 0, malformed: 0 };
 
-  constructor(private readonly o: { net: Net; clock: Clock; ports: DockPort[]; identity: DeviceIdentity; authority: SystemAuthority; adopt: boolean; log: Log }) {
+  constructor(private readonly o: { net: Net; clock: Clock; ports: DockPort[]; identity: DeviceIdentity; authority: SystemAuthority; adopt: boolean; assignments?: CameraAssignments; pairings?: PairingStore; log: Log }) {
     super();
   }
 
@@ -147,7 +149,7 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
   private async openSession(camera: DockedCamera): Promise<void> {
     this.sessions.get(camera.serial)?.close();
     try {
-      const session = await openCameraSession({ net: this.o.net, clock: this.o.clock, camera, identity: this.o.identity, authority: this.o.authority, adopt: this.o.adopt });
+      const session = await openCameraSession({ net: this.o.net, clock: this.o.clock, camera, identity: this.o.identity, authority: this.o.authority, adopt: this.o.adopt, ...(this.o.assignments ? { assignments: this.o.assignments } : {}), ...(this.o.pairings ? { pairings: this.o.pairings } : {}) });
       if (this.stopped || this.table.get(camera.serial)?.bootId !== camera.bootId) {
         await session.close();
         return;
@@ -156,6 +158,9 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
       this.apply({ type: 'session-opened', at: this.o.clock.monotonic(), serial: camera.serial });
       if (session.membership === 'adopted') this.o.log.info('adoption', `adopted camera ${camera.serial} into system ${this.o.authority.systemId}`);
       if (session.membership === 'unadopted') this.o.log.info('adoption', `camera ${camera.serial} is not adopted: "Add cameras" to adopt it (no offload until then)`);
+      const a = session.assignment;
+      if (a && !a.accepted) this.o.log.warn('assignment', `camera ${camera.serial} refused its assignment: ${a.error}`);
+      else if (a) this.o.log.info('assignment', `camera ${camera.serial} assigned (battery ${a.batteryPercent} %, storage free ${a.storageFreePercent} %${a.selfAssign.ready ? ', ready for self-assign' : ''})`);
       this.o.log.info('session', `session with ${camera.serial}: protocol ${session.version.major}.${session.version.minor}, ${session.membership}, ${session.recordings} recording(s) on the camera`);
       this.emit('session', camera, session);
       session.closed.then((reason) => {

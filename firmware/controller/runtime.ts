@@ -14,6 +14,8 @@ import { TransferSlots } from './offload/transfer-slots.js';
 import type { ConnectionFile } from './destination/connection-file.js';
 import { SwiftClient } from './destination/swift-client.js';
 import { Uploader } from './upload/uploader.js';
+import { CameraAssignments } from './assignments.js';
+import { PairingStore } from './pairing/pairing-store.js';
 
 /** Recordings pulled from cameras at once, across every port (each camera offloads one at a time). */
 export const DEFAULT_CONCURRENT_TRANSFERS = 4;
@@ -27,6 +29,8 @@ export interface ControllerOptions {
   connection?: ConnectionFile;
   /** Uploads at once (default 1). */
   concurrentUploads?: number;
+  /** Users, profiles and evaluation mode for the cameras (sent at every dock); none: cameras keep what they have. */
+  assignments?: CameraAssignments;
 }
 
 export interface ControllerRuntime {
@@ -35,6 +39,10 @@ export interface ControllerRuntime {
   readonly buffer: EvidenceBuffer;
   readonly offload: Offload;
   readonly priorities: UserPriorities;
+  /** Who each camera belongs to, which profile it follows, and what each camera answered. */
+  readonly assignments: CameraAssignments;
+  /** Holster sensors paired per user (at most two each) and their pairing status. */
+  readonly pairings: PairingStore;
   /** Undefined without a connection file. */
   readonly uploader: Uploader | undefined;
   /** Resolves once the controller's own certificate exists (first start makes a key: real time, not virtual). */
@@ -46,7 +54,10 @@ export interface ControllerRuntime {
 export async function startController(hal: ControllerHal, log: Log, options: ControllerOptions = {}): Promise<ControllerRuntime> {
   if (!hal.identity.systemId) throw new ConfigError('systemId: missing, expected this body-worn system\'s id (letters, digits, \'-\'); a controller needs one to adopt cameras and issue certificates');
   const authority = await SystemAuthority.open(hal.storage, hal.identity.systemId, hal.clock.now());
-  const dock = new DockPorts({ net: hal.net, clock: hal.clock, ports: hal.ports, identity: hal.identity, authority, adopt: options.adoptCameras ?? false, log });
+  const assignments = options.assignments ?? new CameraAssignments();
+  // "Pair (Holster sensor)": kept durably, sent to the user's camera at every dock.
+  const pairings = await PairingStore.open(hal.storage, hal.clock);
+  const dock = new DockPorts({ net: hal.net, clock: hal.clock, ports: hal.ports, identity: hal.identity, authority, adopt: options.adoptCameras ?? false, assignments, pairings, log });
   // Made once (a key pair) and renewed near expiry; warm it now so the first session does not wait.
   const credentials = authority.controllerCredentials(hal.identity.serial, hal.clock.now())
     .then(() => undefined, (e: Error) => log.warn('pki', `controller certificate: ${e.message}`));
@@ -85,6 +96,8 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
     buffer,
     offload,
     priorities,
+    assignments,
+    pairings,
     uploader,
     ready: () => credentials,
     done: new Promise<void>(() => {}),

@@ -4,7 +4,7 @@
  * seals its recording keys to, and the controller's own TLS credentials for camera sessions.
  * Made once, kept durably in the controller's storage.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import type { Storage } from '../../hal/storage/contract.js';
 import { generateDeviceKey } from '../common/pki/keys.js';
 import { certificateStatus } from '../common/pki/certificate-status.js';
@@ -29,7 +29,12 @@ interface StoredController {
 interface Stored {
   ca: SystemCa;
   evidencePrivateKeyPem: string;
+  /** The system's wireless broadcast key, hex (32 bytes); added to older files on open. */
+  wirelessBroadcastKeyHex?: string;
 }
+
+/** Bytes of the wireless broadcast key (libsodium crypto_auth key size). */
+export const WIRELESS_BROADCAST_KEY_LENGTH = 32;
 
 export class SystemAuthority {
   /** Raw 32-byte X25519 public key cameras seal recording keys to. */
@@ -38,11 +43,18 @@ export class SystemAuthority {
   readonly evidencePrivateKey: Uint8Array;
   /** The CA certificate as X.509 DER, as enrollment sends it. */
   readonly caCertificateDer: Uint8Array;
+  /**
+   * The system's wireless broadcast key: cameras authenticate broadcasts and privacy-zone frames
+   * with it. Given to cameras only inside mutual TLS (CameraAssignment); the manual's
+   * "Show key" hands it to activation kits.
+   */
+  readonly wirelessBroadcastKey: Uint8Array;
 
   #controller: Promise<StoredController | undefined> | undefined;
   #issuing: Promise<DeviceCredentials> | undefined;
 
-  private constructor(readonly ca: SystemCa, evidencePrivateKeyPem: string, private readonly storage: Storage) {
+  private constructor(readonly ca: SystemCa, evidencePrivateKeyPem: string, wirelessBroadcastKeyHex: string, private readonly storage: Storage) {
+    this.wirelessBroadcastKey = new Uint8Array(Buffer.from(wirelessBroadcastKeyHex, 'hex'));
     const privateKey = createPrivateKey(evidencePrivateKeyPem);
     this.evidencePrivateKey = new Uint8Array(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'));
     this.evidencePublicKey = new Uint8Array(Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url'));
@@ -55,14 +67,20 @@ export class SystemAuthority {
       const s = JSON.parse(new TextDecoder().decode(await storage.read(AUTHORITY_PATH))) as Stored;
       if (s.ca?.systemId !== systemId) throw new Error(`${AUTHORITY_PATH} belongs to system ${s.ca?.systemId}, not ${systemId}`);
       new X509Certificate(s.ca.certPem);
-      return new SystemAuthority(s.ca, s.evidencePrivateKeyPem, storage);
+      if (!/^[0-9a-f]{64}$/.test(s.wirelessBroadcastKeyHex ?? '')) {
+        // A file from before wireless broadcast: the key is made once and kept with the rest.
+        s.wirelessBroadcastKeyHex = randomBytes(WIRELESS_BROADCAST_KEY_LENGTH).toString('hex');
+        await storage.writeAtomic(AUTHORITY_PATH, new TextEncoder().encode(JSON.stringify(s)));
+      }
+      return new SystemAuthority(s.ca, s.evidencePrivateKeyPem, s.wirelessBroadcastKeyHex!, storage);
     } catch (e) {
       if ((e as { code?: string }).code !== 'ENOENT') throw new Error(`system authority in ${storage.name}/${AUTHORITY_PATH} is unusable: ${(e as Error).message}`, { cause: e });
     }
     const ca = createSystemCa(systemId, await generateDeviceKey(), now);
     const evidence = generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-    await storage.writeAtomic(AUTHORITY_PATH, new TextEncoder().encode(JSON.stringify({ ca, evidencePrivateKeyPem: evidence } satisfies Stored)));
-    return new SystemAuthority(ca, evidence, storage);
+    const wirelessBroadcastKeyHex = randomBytes(WIRELESS_BROADCAST_KEY_LENGTH).toString('hex');
+    await storage.writeAtomic(AUTHORITY_PATH, new TextEncoder().encode(JSON.stringify({ ca, evidencePrivateKeyPem: evidence, wirelessBroadcastKeyHex } satisfies Stored)));
+    return new SystemAuthority(ca, evidence, wirelessBroadcastKeyHex, storage);
   }
 
   get systemId(): string {

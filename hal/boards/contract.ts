@@ -10,6 +10,10 @@ import type { VideoSource } from '../video/contract.js';
 import type { Power } from '../power/contract.js';
 import type { Buttons } from '../buttons/contract.js';
 import type { Indicators } from '../indicators/contract.js';
+import type { HolsterLink } from '../holster/contract.js';
+import type { Radio } from '../radio/contract.js';
+import type { Gnss } from '../gnss/contract.js';
+import type { Imu } from '../imu/contract.js';
 
 export interface DeviceIdentity {
   /** Serial number printed on the device. */
@@ -34,6 +38,14 @@ export interface CameraHal {
   buttons: Buttons;
   indicators: Indicators;
   serial: SerialBus;
+  /** The short-range link to holster sensors (unholster detection); absent on boards without one. */
+  holster?: HolsterLink;
+  /** The wireless broadcast radio; absent on boards without one. */
+  radio?: Radio;
+  /** The GNSS receiver (location); absent on models without one. */
+  gnss?: Gnss;
+  /** Accelerometer and gyroscope (fall detection); absent on boards without one. */
+  imu?: Imu;
   /** Release every driver. Idempotent. */
   close(): Promise<void>;
 }

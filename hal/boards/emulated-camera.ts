@@ -17,6 +17,13 @@ import { EmulatedButtons } from '../buttons/emulated.js';
 import { EmulatedIndicators } from '../indicators/emulated.js';
 import { EmulatedSerial } from '../serial/emulated.js';
 import type { VirtualClock } from '../clock/emulated.js';
+import { EmulatedHolsterLink, holsterWorldOf, type HolsterWorld } from '../holster/emulated.js';
+import { EmulatedRadio } from '../radio/emulated.js';
+import { EmulatedGnssReceiver } from '../gnss/emulated-receiver.js';
+import { NmeaGnss } from '../gnss/serial-nmea.js';
+import { emulatedImuFor } from '../imu/world-imus.js';
+import type { EmulatedImu } from '../imu/emulated.js';
+import { radioMediumOf, type RadioMedium } from '../radio/medium.js';
 
 const schema: Schema = {
   ...identitySchema('camera'),
@@ -42,7 +49,22 @@ export interface CameraEmulators {
   buttons: EmulatedButtons;
   indicators: EmulatedIndicators;
   serial: EmulatedSerial;
+  /** The camera's link to holster sensors; the sensors themselves live in `holsters`. */
+  holster: EmulatedHolsterLink;
+  /** The world's holster sensors (add, power, unholster, move). */
+  holsters: HolsterWorld;
+  /** The camera's wireless broadcast radio, at the camera's world position. */
+  radio: EmulatedRadio;
+  /** The world's radio medium (loss, walls, stats). */
+  radios: RadioMedium;
+  /** The GNSS receiver on the camera's serial port GNSS_PORT: follows the camera's world position; sky, outages, track. */
+  gnssReceiver: EmulatedGnssReceiver;
+  /** The camera's IMU: plays traces (falls, a jump, running) over the wearer's baseline motion. */
+  imu: EmulatedImu;
 }
+
+/** Where the emulated GNSS receiver is wired (the NMEA driver reads it like a real UART). */
+export const GNSS_PORT = '/dev/ttyGNSS0';
 
 export interface EmulatedCameraHal extends CameraHal {
   emulators: CameraEmulators;
@@ -60,12 +82,19 @@ export async function openEmulatedCamera(raw: Record<string, unknown>, worldIn?:
   const buttons = new EmulatedButtons({ clock, name: c.serial });
   const indicators = new EmulatedIndicators({ clock, device: c.serial });
   const serial = new EmulatedSerial({ name: c.serial });
+  const holster = new EmulatedHolsterLink(world, clock, c.serial);
+  const radio = new EmulatedRadio(world, c.serial, clock);
+  // The receiver keeps true UTC (satellite time), whatever the camera's own clock says.
+  const gnssReceiver = new EmulatedGnssReceiver({ serial, path: GNSS_PORT, clock: world.timeline.clock() });
+  gnssReceiver.follow(() => world.position(c.serial));
+  const gnss = new NmeaGnss({ serial, path: GNSS_PORT, baudRate: 9600, clock });
+  const imu = emulatedImuFor(world, c.serial, clock);
   let closed = false;
   return {
     target: 'camera', board: 'emulated-camera',
     identity: { serial: c.serial, model: c.model, systemId: '' },
-    clock, storage: medium.mount(), net, dockInterface: DOCK_INTERFACE, video, power, buttons, indicators, serial,
-    emulators: { world, clock, medium, net, video, power, buttons, indicators, serial },
+    clock, storage: medium.mount(), net, dockInterface: DOCK_INTERFACE, video, power, buttons, indicators, serial, holster, radio, gnss, imu,
+    emulators: { world, clock, medium, net, video, power, buttons, indicators, serial, holster, holsters: holsterWorldOf(world), radio, radios: radioMediumOf(world), gnssReceiver, imu },
     async close() {
       if (closed) return;
       closed = true;
@@ -73,6 +102,11 @@ export async function openEmulatedCamera(raw: Record<string, unknown>, worldIn?:
       power.detach();
       await buttons.close();
       await indicators.close();
+      await holster.close();
+      await radio.close();
+      await gnss.close();
+      await imu.close();
+      gnssReceiver.close();
       await net.close();
       clock.dropAllTimers();
       release();

@@ -8,61 +8,64 @@ export const descriptor = {
       "nested": {
         "v1": {
           "nested": {
-            "ChunkRequest": {
+            "CameraAssignment": {
               "fields": {
-                "recordingId": {
-                  "type": "bytes",
+                "userId": {
+                  "type": "string",
                   "id": 1,
-                  "protoName": "recording_id"
+                  "protoName": "user_id"
                 },
-                "index": {
-                  "type": "uint32",
-                  "id": 2
-                }
-              }
-            },
-            "ChunkData": {
-              "fields": {
-                "ciphertext": {
-                  "type": "bytes",
-                  "id": 1
+                "userName": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "user_name"
                 },
-                "digest": {
-                  "type": "bytes",
-                  "id": 2
+                "profileJson": {
+                  "type": "string",
+                  "id": 3,
+                  "protoName": "profile_json"
                 },
-                "last": {
+                "evaluationMode": {
                   "type": "bool",
-                  "id": 3
+                  "id": 4,
+                  "protoName": "evaluation_mode"
+                },
+                "wirelessBroadcastKey": {
+                  "type": "bytes",
+                  "id": 5,
+                  "protoName": "wireless_broadcast_key"
+                },
+                "holsterPairings": {
+                  "type": "HolsterPairings",
+                  "id": 6,
+                  "protoName": "holster_pairings"
                 }
               }
             },
-            "ChunkResponse": {
-              "oneofs": {
-                "result": {
-                  "oneof": [
-                    "data",
-                    "error"
-                  ]
-                }
-              },
+            "CameraAssignmentResult": {
               "fields": {
-                "recordingId": {
-                  "type": "bytes",
-                  "id": 1,
-                  "protoName": "recording_id"
-                },
-                "index": {
-                  "type": "uint32",
-                  "id": 2
-                },
-                "data": {
-                  "type": "ChunkData",
-                  "id": 3
+                "accepted": {
+                  "type": "bool",
+                  "id": 1
                 },
                 "error": {
                   "type": "Failure",
-                  "id": 4
+                  "id": 2
+                },
+                "batteryPercent": {
+                  "type": "uint32",
+                  "id": 3,
+                  "protoName": "battery_percent"
+                },
+                "storageFreePercent": {
+                  "type": "uint32",
+                  "id": 4,
+                  "protoName": "storage_free_percent"
+                },
+                "holsterReport": {
+                  "type": "HolsterPairingReport",
+                  "id": 5,
+                  "protoName": "holster_report"
                 }
               }
             },
@@ -169,6 +172,173 @@ export const descriptor = {
                 "reason": {
                   "type": "Failure",
                   "id": 1
+                }
+              }
+            },
+            "HolsterPairings": {
+              "fields": {
+                "userId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "user_id"
+                },
+                "sensors": {
+                  "rule": "repeated",
+                  "type": "HolsterPairing",
+                  "id": 2
+                }
+              }
+            },
+            "HolsterPairing": {
+              "fields": {
+                "serial": {
+                  "type": "string",
+                  "id": 1
+                },
+                "pending": {
+                  "type": "bool",
+                  "id": 2
+                }
+              }
+            },
+            "HolsterPairingStatus": {
+              "values": {
+                "HOLSTER_PAIRING_STATUS_UNSPECIFIED": 0,
+                "HOLSTER_PAIRING_STATUS_PENDING": 1,
+                "HOLSTER_PAIRING_STATUS_PAIRED": 2,
+                "HOLSTER_PAIRING_STATUS_FAILED": 3
+              }
+            },
+            "HolsterPairingReport": {
+              "fields": {
+                "userId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "user_id"
+                },
+                "sensors": {
+                  "rule": "repeated",
+                  "type": "HolsterPairingOutcome",
+                  "id": 2
+                }
+              }
+            },
+            "HolsterPairingOutcome": {
+              "fields": {
+                "serial": {
+                  "type": "string",
+                  "id": 1
+                },
+                "status": {
+                  "type": "HolsterPairingStatus",
+                  "id": 2
+                },
+                "lastConnectedMs": {
+                  "type": "uint64",
+                  "id": 3,
+                  "protoName": "last_connected_ms"
+                }
+              }
+            },
+            "BroadcastBody": {
+              "fields": {
+                "systemId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "system_id"
+                },
+                "senderSerial": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "sender_serial"
+                },
+                "messageType": {
+                  "type": "uint32",
+                  "id": 3,
+                  "protoName": "message_type"
+                },
+                "counter": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "time_ms"
+                }
+              }
+            },
+            "BroadcastFrame": {
+              "fields": {
+                "major": {
+                  "type": "uint32",
+                  "id": 1
+                },
+                "body": {
+                  "type": "bytes",
+                  "id": 2
+                },
+                "tag": {
+                  "type": "bytes",
+                  "id": 3
+                }
+              }
+            },
+            "ChunkRequest": {
+              "fields": {
+                "recordingId": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "recording_id"
+                },
+                "index": {
+                  "type": "uint32",
+                  "id": 2
+                }
+              }
+            },
+            "ChunkData": {
+              "fields": {
+                "ciphertext": {
+                  "type": "bytes",
+                  "id": 1
+                },
+                "digest": {
+                  "type": "bytes",
+                  "id": 2
+                },
+                "last": {
+                  "type": "bool",
+                  "id": 3
+                }
+              }
+            },
+            "ChunkResponse": {
+              "oneofs": {
+                "result": {
+                  "oneof": [
+                    "data",
+                    "error"
+                  ]
+                }
+              },
+              "fields": {
+                "recordingId": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "recording_id"
+                },
+                "index": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "data": {
+                  "type": "ChunkData",
+                  "id": 3
+                },
+                "error": {
+                  "type": "Failure",
+                  "id": 4
                 }
               }
             },
@@ -364,7 +534,9 @@ export const descriptor = {
                     "enrollmentRequest",
                     "enrollmentKey",
                     "enrollment",
-                    "enrollmentResult"
+                    "enrollmentResult",
+                    "cameraAssignment",
+                    "cameraAssignmentResult"
                   ]
                 }
               },
@@ -428,6 +600,16 @@ export const descriptor = {
                   "type": "EnrollmentResult",
                   "id": 13,
                   "protoName": "enrollment_result"
+                },
+                "cameraAssignment": {
+                  "type": "CameraAssignment",
+                  "id": 14,
+                  "protoName": "camera_assignment"
+                },
+                "cameraAssignmentResult": {
+                  "type": "CameraAssignmentResult",
+                  "id": 15,
+                  "protoName": "camera_assignment_result"
                 }
               }
             },
@@ -580,6 +762,11 @@ export const descriptor = {
                   "type": "uint64",
                   "id": 20,
                   "protoName": "bookmark_times_ms"
+                },
+                "sealedLocation": {
+                  "type": "bytes",
+                  "id": 21,
+                  "protoName": "sealed_location"
                 }
               }
             },

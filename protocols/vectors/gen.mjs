@@ -262,7 +262,7 @@ const files = {
     { name: 'empty frame (major unset)', error: 'EVERSION', hex: '00' },
     { name: 'payload is not protobuf', error: 'EDECODE', hex: '03ffffff' },
     { name: 'payload field length beyond the frame', error: 'EDECODE', hex: hex(frame(Buffer.from([0x08, 0x01, 0x3a, 0x20, 0x0a]))) },
-    { name: 'body of a kind newer than v1.0 (field 15)', error: 'EMISSING_FIELD', hex: hex(frame(Buffer.concat([Buffer.from([0x08, 0x01]), rawField(15, 2, Buffer.from([0x08, 0x01]))]))) },
+    { name: 'body of a kind newer than this revision (field 99)', error: 'EMISSING_FIELD', hex: hex(frame(Buffer.concat([Buffer.from([0x08, 0x01]), rawField(99, 2, Buffer.from([0x08, 0x01]))]))) },
   ]) },
 };
 

@@ -37,7 +37,7 @@ t.test('the generators report nothing to regenerate', async (t) => {
 
 t.test('the runtime schema has every session message and the package version', async (t) => {
   const envelope = root.lookupType('bwc.v1.Envelope');
-  t.same(envelope.oneofs.body?.oneof, ['hello', 'helloResult', 'goodbye', 'manifestRequest', 'manifest', 'chunkRequest', 'chunkResponse', 'custodyAck', 'enrollmentRequest', 'enrollmentKey', 'enrollment', 'enrollmentResult']);
+  t.same(envelope.oneofs.body?.oneof, ['hello', 'helloResult', 'goodbye', 'manifestRequest', 'manifest', 'chunkRequest', 'chunkResponse', 'custodyAck', 'enrollmentRequest', 'enrollmentKey', 'enrollment', 'enrollmentResult', 'cameraAssignment', 'cameraAssignmentResult']);
   t.equal(root.lookupEnum('bwc.v1.ProtocolMajor').values.PROTOCOL_MAJOR_V1, 1);
   t.ok(root.lookupType('bwc.v1.DiscoveryDatagram').oneofs.body);
 });

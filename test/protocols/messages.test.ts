@@ -15,7 +15,7 @@ const recording: p.Recording = {
   digestAlgorithm: 'DIGEST_ALGORITHM_BLAKE2B_256', chunkDigests: [digest(0), digest(1)],
   sealedKey: new Uint8Array(80).fill(9),
   clips: [{ firstChunk: 0, chunkCount: 2, startTimeMs: 1_789_999_970_000, stopTimeMs: 1_790_000_630_000 }],
-  timeZone: 'UTC', firmwareVersion: '1.0.0', bookmarkTimesMs: [1_790_000_012_000, 1_790_000_300_500],
+  timeZone: 'UTC', firmwareVersion: '1.0.0', bookmarkTimesMs: [1_790_000_012_000, 1_790_000_300_500], sealedLocation: new Uint8Array(78).fill(2),
 };
 
 const samples: p.SessionMessage[] = [
@@ -36,6 +36,10 @@ const samples: p.SessionMessage[] = [
   { kind: 'enrollment', systemId: 'S', certificate: new Uint8Array(900).fill(4), caCertificate: new Uint8Array(800).fill(5), evidencePublicKey: new Uint8Array(32).fill(6) },
   { kind: 'enrollmentResult', accepted: true },
   { kind: 'enrollmentResult', accepted: false, error: { code: 'ERROR_CODE_OTHER_SYSTEM', message: 'adopted by T' } },
+  { kind: 'cameraAssignment', userId: 'officer-7', userName: 'Kim', profileJson: '{"postbuffer":{"enabled":true,"lengthS":30}}', evaluationMode: false, wirelessBroadcastKey: new Uint8Array(32).fill(7) },
+  { kind: 'cameraAssignment', userId: '', userName: '', profileJson: '', evaluationMode: true, wirelessBroadcastKey: new Uint8Array(32).fill(8), holsterPairings: { userId: 'officer-7', sensors: [{ serial: 'A1B2C3', pending: true }] } },
+  { kind: 'cameraAssignmentResult', accepted: true, batteryPercent: 80, storageFreePercent: 99 },
+  { kind: 'cameraAssignmentResult', accepted: false, error: { code: 'ERROR_CODE_BAD_REQUEST', message: 'standby with prebuffer' }, batteryPercent: 0, storageFreePercent: 100, holsterReport: { userId: 'officer-7', sensors: [{ serial: 'A1B2C3', status: 'HOLSTER_PAIRING_STATUS_PAIRED', lastConnectedMs: 1_790_000_000_000 }] } },
 ];
 
 t.test('every kind round-trips through bytes, frames and canonical JSON', async (t) => {
@@ -97,7 +101,7 @@ t.test('hello and helloResult pass the version gate under any major; others only
   const hello = { role: 2, supported: [{ major: 2, minor: 0 }, { major: 1, minor: 4 }], deviceSerial: 'SC9', firmwareVersion: '9', systemId: 'S', nonce: id(4) };
   const fromV2 = p.decodeSessionMessage(Envelope.encode({ major: 2, hello }).finish());
   t.equal(fromV2.kind, 'hello');
-  t.same(p.negotiateVersion(p.SUPPORTED_VERSIONS, (fromV2 as { supported: p.ProtocolVersion[] }).supported), { major: 1, minor: 0 });
+  t.same(p.negotiateVersion(p.SUPPORTED_VERSIONS, (fromV2 as { supported: p.ProtocolVersion[] }).supported), { major: 1, minor: 1 }, 'the lower of the two minors: ours');
   t.throws(() => p.decodeSessionMessage(Envelope.encode({ major: 2, goodbye: {} }).finish()), { code: 'EVERSION', message: 'envelope.major: expected 1, got 2' });
   t.throws(() => p.decodeSessionMessage(Envelope.encode({ hello }).finish()), { code: 'EVERSION', message: /got 0 \(unset\)/ });
   t.equal(enumType('ProtocolMajor').values.PROTOCOL_MAJOR_V1, p.PROTOCOL_MAJOR);

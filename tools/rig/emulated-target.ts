@@ -12,6 +12,9 @@ import type { Storage } from '../../hal/storage/contract.js';
 import { EmulatedStorage } from '../../hal/storage/emulated.js';
 import { listRecordings, openRecording } from '../../firmware/common/evidence/index.js';
 import { logger, silentLog, type Log } from '../../firmware/common/log.js';
+import { ActivationKit } from '../../hal/radio/activation-kit.js';
+import { radioMediumOf } from '../../hal/radio/medium.js';
+import { holsterWorldOf } from '../../hal/holster/emulated.js';
 import { startCamera, type CameraOptions, type CameraRuntime } from '../../firmware/camera/runtime.js';
 import { SystemAuthority } from '../../firmware/controller/system-authority.js';
 import { REPORTABLE_CAMERA_STATES, cameraState } from './camera-state.js';
@@ -32,6 +35,8 @@ interface RigCamera {
   log: Log;
   runtime: CameraRuntime | undefined;
   storage: Storage;
+  /** Holster sensors the rig's system paired with the camera's user ("pair" steps). */
+  pairings: string[];
 }
 
 export interface EmulatedTargetOptions {
@@ -50,6 +55,8 @@ export class EmulatedRigTarget implements RigTarget {
   readonly description = 'emulated world (virtual time)';
   readonly world = new World({ seed: 1, epoch: RIG_EPOCH });
   private cameras = new Map<string, RigCamera>();
+  /** Activation kits switched on by "kit" steps. */
+  private kits = new Map<string, ActivationKit>();
   private authority: SystemAuthority | undefined;
   private base = 0;
   /** Failures of button gestures still under way, reported at the next settle. */
@@ -80,8 +87,9 @@ export class EmulatedRigTarget implements RigTarget {
       const hal = await openEmulatedCamera(checkConfig({ serial: decl.serial, model: decl.model, batteryPercent: decl.batteryPercent, videoBurstFrames: VIDEO_BURST_FRAMES }, cameraBoard.schema, `rig device ${decl.name}`), this.world);
       const log = this.options.verbose ? logger(decl.name, true, this.options.write) : silentLog;
       const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.profileDoc !== undefined ? { profile: decl.profileDoc } : {}), ...(decl.user !== undefined ? { user: decl.user } : {}) };
-      const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage };
+      const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage, pairings: [] };
       this.cameras.set(decl.name, cam);
+      this.world.setPosition(decl.serial, decl.position ?? { x: 0, y: 0 });
       cam.runtime = await startCamera(hal, log, options);
       await cam.runtime.enrollment.ready();
       if (!cam.runtime.recorder) throw new Error(`${decl.name}: the camera's video could not be opened, so it cannot record (run with --verbose for the reason)`);
@@ -98,6 +106,7 @@ export class EmulatedRigTarget implements RigTarget {
 
   async apply(action: Action): Promise<void> {
     if (action.kind === 'wait') return;
+    if (action.kind === 'kit' || action.kind === 'radio-loss' || action.kind === 'holster') return this.applyWorld(action);
     const cam = this.camera(action.device);
     const buttons = cam.hal.emulators.buttons;
     const track = (p: Promise<void>) => { p.catch((e: Error) => this.failures.push(e)); };
@@ -131,12 +140,54 @@ export class EmulatedRigTarget implements RigTarget {
         await runtime.stop();
         return;
       }
+      case 'move': this.world.setPosition(cam.decl.serial, { x: action.x, y: action.y }); return;
+      case 'motion': track(cam.hal.emulators.imu.playNamed(action.trace).then(() => undefined)); return;
+      case 'pair': {
+        const runtime = this.running(cam, 'pair');
+        if (!cam.pairings.includes(action.serial)) cam.pairings.push(action.serial);
+        if (cam.pairings.length > 2) throw new Error(`pair: ${cam.decl.name}'s user already has 2 holster sensors (${cam.pairings.slice(0, 2).join(', ')}): expected at most 2`);
+        await this.assign(cam, runtime);
+        return;
+      }
       case 'power-on': {
         if (cam.runtime) throw new Error(`power-on: ${cam.decl.name} is already on`);
         cam.storage = cam.hal.emulators.medium.mount();
         cam.runtime = await startCamera({ ...cam.hal, storage: cam.storage }, cam.log, cam.options);
         await cam.runtime.enrollment.ready();
         return;
+      }
+    }
+  }
+
+  /** Actions on the world rather than a camera: activation kits, the radio medium, holster sensors. */
+  private async applyWorld(action: Extract<Action, { kind: 'kit' | 'radio-loss' | 'holster' }>): Promise<void> {
+    switch (action.kind) {
+      case 'kit': {
+        let kit = this.kits.get(action.name);
+        if (!action.on) {
+          if (!kit) throw new Error(`kit ${action.name} off: it was never switched on`);
+          kit.stop();
+          return;
+        }
+        if (!this.authority) throw new Error(`kit ${action.name}: the rig's system has no broadcast key (declare an adopted camera)`);
+        if (!kit) {
+          kit = new ActivationKit(this.world, { serial: action.name, systemId: RIG_SYSTEM_ID, key: this.authority.wirelessBroadcastKey, position: { x: action.x, y: action.y }, range: action.range });
+          this.kits.set(action.name, kit);
+        } else {
+          kit.move({ x: action.x, y: action.y });
+          kit.setRange(action.range);
+        }
+        return kit.start();
+      }
+      case 'radio-loss': radioMediumOf(this.world).setLoss(action.percent / 100); return;
+      case 'holster': {
+        const h = holsterWorldOf(this.world);
+        if (action.op === 'add') h.addSensor(action.serial, { x: action.x, y: action.y }, { powered: true });
+        else if (action.op === 'move') h.move(action.serial, { x: action.x, y: action.y });
+        else if (action.op === 'unholster') h.unholster(action.serial);
+        else if (action.op === 'holster') h.holster(action.serial);
+        else if (action.op === 'power-on') h.powerOn(action.serial);
+        else h.powerOff(action.serial);
       }
     }
   }
@@ -175,7 +226,7 @@ export class EmulatedRigTarget implements RigTarget {
       const e = (await openRecording(storage, s.recordingId)).manifestEntry();
       out.push({
         status: s.status, userId: e.userId, startTimeMs: e.startTimeMs, triggerOnTimeMs: e.triggerOnTimeMs,
-        triggerOffTimeMs: e.triggerOffTimeMs, stopTimeMs: e.stopTimeMs, triggerOffReason: reasonName(e.triggerOffReason),
+        triggerOffTimeMs: e.triggerOffTimeMs, stopTimeMs: e.stopTimeMs, triggerOffReason: reasonName(e.triggerOffReason), triggerOnReason: reasonName(e.triggerOnReason),
       });
     }
     return { supported: true, value: out };
@@ -202,6 +253,7 @@ export class EmulatedRigTarget implements RigTarget {
       await r?.stop().catch(() => {});
       await c.hal.close();
     }
+    for (const k of this.kits.values()) await k.close();
   }
 
   private camera(device: string): RigCamera {
@@ -235,5 +287,16 @@ export class EmulatedRigTarget implements RigTarget {
       kind: 'enrollment', systemId: RIG_SYSTEM_ID, certificate: raw(issued.certPem), caCertificate: raw(authority.ca.certPem), evidencePublicKey: authority.evidencePublicKey,
     })) ?? [];
     if (res?.kind !== 'enrollmentResult' || !res.accepted) throw new Error(`${cam.decl.name}: adoption into ${RIG_SYSTEM_ID} refused`);
+    await this.assign(cam, runtime);
+  }
+
+  /** The rig as the system assigns the camera (as a controller does at every dock): user, evaluation mode, broadcast key, holster pairings. */
+  private async assign(cam: RigCamera, runtime: CameraRuntime): Promise<void> {
+    const userId = cam.decl.user ?? '';
+    const result = await runtime.assign({
+      userId, userName: '', profileJson: '', evaluationMode: cam.decl.evaluation ?? false, wirelessBroadcastKey: this.authority!.wirelessBroadcastKey,
+      ...(cam.pairings.length > 0 ? { holsterPairings: { userId, sensors: cam.pairings.map((serial) => ({ serial, pending: true })) } } : {}),
+    });
+    if (!result.accepted) throw new Error(`${cam.decl.name}: the camera refused the rig's assignment: ${result.error.message}`);
   }
 }

@@ -183,6 +183,9 @@ export class LinuxRigTarget implements RigTarget {
 
   async apply(action: Action): Promise<void> {
     if (action.kind === 'wait') return;
+    if (action.kind === 'kit' || action.kind === 'radio-loss' || action.kind === 'holster') {
+      throw new Error(`${action.kind}: the real target cannot change the world (activation kits, radio loss, holster sensors are on the bench, not in software); run this scenario on the emulated target`);
+    }
     const cam = this.camera(action.device);
     switch (action.kind) {
       case 'press': this.gesture(cam, action.buttons, [[0, KEY_PRESS], [PRESS_MS, KEY_RELEASE]]); return;

@@ -12,8 +12,10 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
-const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config'] as const;
-const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'wait', 'expect'] as const;
+const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config', 'position', 'evaluation'] as const;
+const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'wait', 'expect'] as const;
+const POINT_RE = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
+const HOLSTER_OPS = ['add', 'move', 'unholster', 'holster', 'power-on', 'power-off'] as const;
 const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery'] as const;
 
 /** `12s`, `1m30s`, `500ms`, `1.5s`, `2h` in ms, or undefined when it is not a time. */
@@ -88,6 +90,17 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
       const v = m ? Number(m[1]) : NaN;
       if (!(v >= 0 && v <= 100)) throw expected(field, 'a percentage 0-100 like 15%', word);
       return v;
+    };
+    const point = (field: string) => {
+      const word = next();
+      const m = word === undefined ? null : POINT_RE.exec(word);
+      if (!m) throw expected(field, 'a position X,Y in metres like 40,0', word);
+      return { x: Number(m[1]), y: Number(m[2]) };
+    };
+    const holsterSerial = (field: string) => {
+      const word = next();
+      if (word === undefined || !/^[A-Za-z0-9]{6}$/.test(word)) throw expected(field, 'a holster sensor\'s 6-character serial like A1B2C3', word);
+      return word.toUpperCase();
     };
     const device = (field = 'device') => {
       const word = next();
@@ -189,6 +202,69 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         step = { type: 'action', action: { kind: 'battery', device: d, percent: p } };
         break;
       }
+      case 'move': {
+        const d = device();
+        const p = point('move');
+        end('move');
+        step = { type: 'action', action: { kind: 'move', device: d, ...p } };
+        break;
+      }
+      case 'kit': {
+        const name = next();
+        if (name === undefined || !NAME_RE.test(name)) throw expected('kit', 'an activation kit name like kit1', name);
+        const onOff = next();
+        if (onOff === 'off') {
+          end('kit');
+          step = { type: 'action', action: { kind: 'kit', name, on: false } };
+          break;
+        }
+        if (onOff !== 'on') throw expected('kit', '"on at X,Y range=N" or "off"', onOff);
+        if (next() !== 'at') throw expected('kit', '"at X,Y" after on', words[w - 1]);
+        const p = point('at');
+        const r = next();
+        const m = r === undefined ? null : /^range=(\d+)$/.exec(r);
+        if (!m || Number(m[1]) > 30) throw expected('range', 'range=N with N 0-30 (the kit\'s Range setting)', r);
+        end('kit');
+        step = { type: 'action', action: { kind: 'kit', name, on: true, ...p, range: Number(m[1]) } };
+        break;
+      }
+      case 'radio': {
+        if (next() !== 'loss') throw expected('radio', '"loss PERCENT"', words[w - 1]);
+        const p = percent('loss');
+        end('radio');
+        step = { type: 'action', action: { kind: 'radio-loss', percent: p } };
+        break;
+      }
+      case 'holster': {
+        const op = next();
+        if (!(HOLSTER_OPS as readonly string[]).includes(op ?? '')) throw expected('holster', oneOf(HOLSTER_OPS), op);
+        const serial = holsterSerial('holster');
+        if (op === 'add' || op === 'move') {
+          if (next() !== (op === 'add' ? 'at' : 'to')) throw expected(op, op === 'add' ? '"at X,Y"' : '"to X,Y"', words[w - 1]);
+          const p = point(op);
+          end('holster');
+          step = { type: 'action', action: { kind: 'holster', op, serial, ...p } };
+        } else {
+          end('holster');
+          step = { type: 'action', action: { kind: 'holster', op: op as 'unholster', serial } };
+        }
+        break;
+      }
+      case 'motion': {
+        const d = device();
+        const trace = next();
+        if (trace === undefined || !/^[a-z][a-z0-9-]*$/.test(trace)) throw expected('motion', 'a shipped IMU trace like fall-forward, fall-backward, fall-sideways, jump, running, sitting-down or drop', trace);
+        end('motion');
+        step = { type: 'action', action: { kind: 'motion', device: d, trace } };
+        break;
+      }
+      case 'pair': {
+        const d = device();
+        const serial = holsterSerial('pair');
+        end('pair');
+        step = { type: 'action', action: { kind: 'pair', device: d, serial } };
+        break;
+      }
       case 'expect': {
         const d = device();
         step = { type: 'expect', expect: parseExpectation(d, next, peek, rest, bad, expected, { duration, count, percent }) };
@@ -258,6 +334,9 @@ function parseDevice(words: string[], devices: DeviceDecl[], bad: Bad, expected:
   const user = userText === 'none' ? undefined : userText ?? `officer-${devices.length + 1}`;
   const profile = kv.get('profile');
   if (profile !== undefined && !profile.endsWith('.json')) throw expected('profile', 'a .json profile file (relative to the scenario)', profile);
+  const positionText = kv.get('position');
+  const pm = positionText === undefined ? null : POINT_RE.exec(positionText);
+  if (positionText !== undefined && !pm) throw expected('position', 'X,Y in metres like 40,0', positionText);
   // A real camera: `board=linux-camera config=FILE` (the board's config, relative to the scenario); see REAL-TARGET in the README.
   const board = kv.get('board');
   if (board !== undefined && board !== 'emulated-camera' && board !== 'linux-camera') throw expected('board', 'emulated-camera or linux-camera', board);
@@ -269,6 +348,8 @@ function parseDevice(words: string[], devices: DeviceDecl[], bad: Bad, expected:
     docked: yesNo('docked', false), adopted: yesNo('adopted', true),
     ...(user !== undefined ? { user } : {}), ...(profile !== undefined ? { profile } : {}),
     ...(board !== undefined ? { board } : {}), ...(config !== undefined ? { config } : {}),
+    ...(pm ? { position: { x: Number(pm[1]), y: Number(pm[2]) } } : {}),
+    ...(kv.has('evaluation') ? { evaluation: yesNo('evaluation', false) } : {}),
   };
 }
 
@@ -321,20 +402,26 @@ function parseExpectation(
         }
         return { kind: 'recording-time', device, pick, property, ms, toleranceMs };
       }
-      if (property === 'status' || property === 'trigger-off' || property === 'user') {
+      if (property === 'status' || property === 'trigger-on' || property === 'trigger-off' || property === 'user') {
         const value = next();
-        if (value === undefined) throw expected(property, property === 'status' ? oneOf(RECORDING_STATUSES) : property === 'trigger-off' ? 'a reason like button, dock, power-off' : 'a user id', value);
+        if (value === undefined) throw expected(property, property === 'status' ? oneOf(RECORDING_STATUSES) : property === 'trigger-on' ? 'a reason like button, wireless-broadcast, unholster, fall' : property === 'trigger-off' ? 'a reason like button, dock, power-off' : 'a user id', value);
         if (property === 'status' && !(RECORDING_STATUSES as readonly string[]).includes(value)) throw expected('status', oneOf(RECORDING_STATUSES), value);
         return { kind: 'recording-fact', device, pick, property, value };
       }
-      throw expected('recording', 'prebuffer, postbuffer, status, trigger-off or user', property);
+      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off or user', property);
     }
     case 'bookmarks':
       return { kind: 'bookmarks', device, count: p.count('bookmarks') };
     case 'alert': {
       const alert = next();
       if (alert === undefined || !/^[a-z][a-z0-9-]*$/.test(alert)) throw expected('alert', 'an alert name like low-battery or storage-full', alert);
-      return { kind: 'alert', device, alert };
+      // `x2`: at least twice since the camera booted.
+      const times = peek();
+      if (times === undefined) return { kind: 'alert', device, alert };
+      const m = /^x([1-9]\d*)$/.exec(times);
+      if (!m) throw expected('alert', 'nothing, or how many times at least like x2', times);
+      next();
+      return { kind: 'alert', device, alert, times: Number(m[1]) };
     }
     case 'battery': {
       const percent = p.percent('battery');

@@ -122,7 +122,7 @@ async function check(target: RigTarget, x: Expectation): Promise<void> {
     }
     case 'recording-fact': {
       const r = pick(answer(await target.recordings(x.device)), x.pick);
-      const got = x.property === 'status' ? r.status : x.property === 'user' ? r.userId : r.triggerOffReason;
+      const got = x.property === 'status' ? r.status : x.property === 'user' ? r.userId : x.property === 'trigger-on' ? r.triggerOnReason : r.triggerOffReason;
       if (got !== x.value) throw new Unmet(`expected recording ${x.pick} ${x.property} ${x.value}, saw ${got ?? 'none'}`);
       return;
     }
@@ -133,7 +133,8 @@ async function check(target: RigTarget, x: Expectation): Promise<void> {
     }
     case 'alert': {
       const list = answer(await target.alerts(x.device));
-      if (!list.includes(x.alert)) throw new Unmet(`expected alert ${x.alert}, saw ${list.join(', ') || 'none'}`);
+      const seen = list.filter((a) => a === x.alert).length;
+      if (seen < (x.times ?? 1)) throw new Unmet(`expected alert ${x.alert}${x.times ? ` at least ${x.times} times (saw it ${seen})` : ''}, saw ${list.join(', ') || 'none'}`);
       return;
     }
     case 'battery': {

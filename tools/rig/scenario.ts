@@ -28,6 +28,10 @@ export interface DeviceDecl {
   board?: string;
   /** The real board's config file, as written (relative to the scenario). */
   config?: string;
+  /** Where the camera is in the world, metres east and north (default 0,0). */
+  position?: { x: number; y: number };
+  /** The rig's system is in evaluation mode (the evaluation check and reset gestures work). */
+  evaluation?: boolean;
   batteryPercent: number;
   /** Docked at the start (bay = declaration order). */
   docked: boolean;
@@ -51,7 +55,21 @@ export type Action =
   | { kind: 'power-cut'; device: string }
   | { kind: 'power-off'; device: string }
   | { kind: 'power-on'; device: string }
-  | { kind: 'wait'; ms: number };
+  | { kind: 'wait'; ms: number }
+  /** The camera walks to (x, y) metres in the world (radio range, holster range). */
+  | { kind: 'move'; device: string; x: number; y: number }
+  /** An activation kit (privacy zone, W401) switched on at (x, y) with its Range setting, or off. */
+  | { kind: 'kit'; name: string; on: true; x: number; y: number; range: number }
+  | { kind: 'kit'; name: string; on: false }
+  /** Share of radio frames lost on the medium. */
+  | { kind: 'radio-loss'; percent: number }
+  /** A holster sensor in the world: added (powered) at (x, y), moved, powered, drawn or put back. */
+  | { kind: 'holster'; op: 'add' | 'move'; serial: string; x: number; y: number }
+  | { kind: 'holster'; op: 'unholster' | 'holster' | 'power-on' | 'power-off'; serial: string }
+  /** The wearer moves as a shipped IMU trace (fall-forward, jump, running, drop, ...). */
+  | { kind: 'motion'; device: string; trace: string }
+  /** "Pair (Holster sensor)": the system gives the camera's user this sensor to pair (as at a dock). */
+  | { kind: 'pair'; device: string; serial: string };
 
 export type RecordingPick = number | 'last';
 
@@ -60,9 +78,9 @@ export type Expectation =
   | { kind: 'led'; device: string; led: string; color: string | 'off'; mode: 'steady' | 'flash' | 'lit' }
   | { kind: 'recordings'; device: string; count: number; status?: 'open' | 'closed' | 'interrupted' }
   | { kind: 'recording-time'; device: string; pick: RecordingPick; property: 'prebuffer' | 'postbuffer'; ms: number; toleranceMs: number }
-  | { kind: 'recording-fact'; device: string; pick: RecordingPick; property: 'status' | 'trigger-off' | 'user'; value: string }
+  | { kind: 'recording-fact'; device: string; pick: RecordingPick; property: 'status' | 'trigger-on' | 'trigger-off' | 'user'; value: string }
   | { kind: 'bookmarks'; device: string; count: number }
-  | { kind: 'alert'; device: string; alert: string }
+  | { kind: 'alert'; device: string; alert: string; times?: number }
   | { kind: 'battery'; device: string; percent: number; tolerance: number };
 
 export interface TimedStep {

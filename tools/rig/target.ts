@@ -19,6 +19,8 @@ export interface RigRecording {
   stopTimeMs?: number;
   /** e.g. 'dock', 'button', 'power-off' (TRIGGER_REASON_ lowercased, _ as -). */
   triggerOffReason?: string;
+  /** e.g. 'button', 'wireless-broadcast', 'unholster', 'fall'. */
+  triggerOnReason?: string;
 }
 
 export interface RigState {

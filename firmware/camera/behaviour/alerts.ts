@@ -131,6 +131,7 @@ export const VOICE_PROMPTS: Record<AlertKind, string> = {
   bookmark: 'bookmark',
   refused: 'no-user-assigned',
   'storage-full': 'storage-full',
+  'privacy-zone': 'privacy-zone',
   'low-battery': 'low-battery',
   'reminder-recording': 'recording',
   'reminder-not-recording': 'not-recording',

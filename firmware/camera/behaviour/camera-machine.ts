@@ -109,6 +109,7 @@ function transition(state: CameraState, input: CameraInput): CameraStep {
       case 'user-unassigned': return unassign(state);
       case 'mini-sensor': return stay({ ...state, ctx: { ...ctx, miniSensorConnected: input.connected } });
       case 'evaluation-window-closed': return stay({ ...state, ctx: { ...ctx, evaluationCheck: false } });
+      case 'evaluation-mode': return stay({ ...state, ctx: { ...ctx, evaluationMode: input.on, evaluationCheck: input.on && ctx.evaluationCheck } });
       case 'charge': return stay({ ...state, ctx: { ...ctx, charge: chargeOf(input.charging, ctx.charge) } });
       case 'certificate-expired': return expire(state);
       case 'certificate-renewed': return renew(state);

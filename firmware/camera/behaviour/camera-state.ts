@@ -121,10 +121,14 @@ export type CameraInput =
   | { kind: 'profile'; profile: BehaviourProfile }
   /** The evaluation reset window (7 s after the check) closed. */
   | { kind: 'evaluation-window-closed' }
+  /** The system says whether it is in evaluation mode (assignment at dock). */
+  | { kind: 'evaluation-mode'; on: boolean }
   | { kind: 'recorder'; report: RecorderReport };
 
 /** Alerts the machine raises on events (the schedulers in alerts.ts raise the timed ones). */
-export type EventAlert = 'recording-started' | 'recording-stopped' | 'bookmark' | 'refused' | 'storage-full';
+export type EventAlert = 'recording-started' | 'recording-stopped' | 'bookmark' | 'refused' | 'storage-full'
+  /** Entering a privacy zone, and again after 2 minutes in it while still recording (three beeps and vibrations, or voice). */
+  | 'privacy-zone';
 
 export type CameraEffect =
   /** Start (or, in postbuffer, continue) a recording: the recorder's press/trigger. */

@@ -133,12 +133,13 @@ export class RecordingReader {
  * EBADSTATE without the acknowledgement or while the recording is open.
  */
 export async function deleteRecording(
-  storage: Storage, recordingId: Uint8Array, options: { custodyAcknowledged: boolean; root?: string },
+  storage: Storage, recordingId: Uint8Array, options: { custodyAcknowledged: boolean; root?: string; evaluationReset?: boolean },
 ): Promise<void> {
   checkLength(recordingId, RECORDING_ID_BYTES, 'recordingId');
   const root = options.root ?? DEFAULT_RECORDINGS_ROOT;
   const idHex = hex(recordingId);
-  if (options.custodyAcknowledged !== true) {
+  // The one other reason: the user reset a camera of a system in evaluation mode (manual: recordings not transferred are deleted).
+  if (options.custodyAcknowledged !== true && options.evaluationReset !== true) {
     throw new EvidenceError('EBADSTATE', `recording ${idHex} not deleted: expected custodyAcknowledged true (the next holder has it durably and verified)`);
   }
   let state: RecordingState | undefined;

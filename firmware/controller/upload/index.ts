@@ -11,3 +11,4 @@ export {
 export { clipBody, openBufferedChunk, wholeClipPrefixLength, type ClipBodyOptions } from './clip-body.js';
 export { WholeElementPrefix } from './whole-prefix.js';
 export { bookmarkObjects, type BookmarkDocument, type BookmarkObject } from './bookmark-objects.js';
+export { gnssTrailDocument, gnssTrailObject, locationMetadata, recordingLocation, type GnssTrailDocument, type GnssTrailObject } from './location-objects.js';

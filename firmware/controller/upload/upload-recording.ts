@@ -2,7 +2,8 @@
  * Upload one buffered recording to the content destination: its container with metadata
  * (Status Transferring), one object per clip (decrypted chunk by chunk, Duration written, a torn
  * last clip cut to whole elements), a `.key` object per clip when the destination wants
- * encryption, one small JSON object per bookmark (bookmark-objects.ts), then Status Complete last. Every request is idempotent, so running it again after
+ * encryption, one small JSON object per bookmark (bookmark-objects.ts), the GNSS trail object and
+ * TriggerOn/OffLocation metadata when the recording has location (location-objects.ts), then Status Complete last. Every request is idempotent, so running it again after
  * a restart converges; a container already Complete for this recording is left as it is.
  */
 import type { Clock } from '../../../hal/clock/contract.js';
@@ -12,9 +13,11 @@ import type { BufferedRecording } from '../buffer/contract.js';
 import type { ConnectionFile } from '../destination/connection-file.js';
 import { DestinationError } from '../destination/errors.js';
 import { clipObjectName, keyObjectName, recordingContainerName } from '../destination/names.js';
-import { withBackoff, type BackoffOptions, type Metadata, type SwiftClient } from '../destination/swift-client.js';
+import { hasCapability, withBackoff, type BackoffOptions, type Capabilities, type Metadata, type SwiftClient } from '../destination/swift-client.js';
 import { bookmarkObjects } from './bookmark-objects.js';
 import { clipBody, wholeClipPrefixLength } from './clip-body.js';
+import { gnssTrailObject, locationMetadata, recordingLocation } from './location-objects.js';
+import type { RecordingLocation } from '../../camera/location/sealed-location.js';
 import { CLIP_CIPHER, CLIP_TAG_BYTES, clipKeyDocument, encryptClip, newClipKey } from './clip-encryption.js';
 
 /** The container name's user segment for a recording made without a user assigned. */
@@ -42,6 +45,11 @@ export interface UploadRecordingOptions {
   /** Per-request retries of retry-later and corrupt answers (default 3 attempts, 1 s doubling, at most 30 s). */
   retry?: BackoffOptions;
   onProgress?: (p: UploadProgress) => void;
+  /**
+   * The destination's capabilities, when already known; otherwise they are asked
+   * (`GET System/Capabilities.json`) only for a recording with a GNSS trail.
+   */
+  capabilities?: Capabilities;
 }
 
 export interface UploadResult {
@@ -58,6 +66,10 @@ export interface UploadResult {
   durationsWritten: number;
   /** Object bytes sent (the last attempt of each object). */
   bytes: number;
+  /** The GNSS trail object, when the recording has a trail and the destination StoreGNSSTrackRecording. */
+  gnssTrailObject?: string;
+  /** Why the recording's sealed location was not used (it did not open): uploaded without location. */
+  locationError?: string;
 }
 
 /** A name segment (A-Z a-z 0-9 . -, at most 100): `empty` for "", any other character as "-". */
@@ -132,13 +144,19 @@ export async function uploadRecording(client: SwiftClient, recording: BufferedRe
   const key = await openRecordingKey(m.sealedKey, options.systemKeys);
   const retry = <T>(op: () => Promise<T>) => withBackoff(options.clock, op, { attempts: 3, baseMs: 1000, maxMs: 30_000, ...options.retry });
 
+  let location: RecordingLocation | undefined;
+  try {
+    location = recordingLocation(m, key);
+  } catch (e) {
+    result.locationError = (e as Error).message;
+  }
   const existing = await retry(() => client.headContainer(container));
   if (existing?.metadata.status === 'Complete' && existing.metadata.recordingid === idHex) {
     result.alreadyComplete = true;
     return result;
   }
   await retry(() => client.createContainer(container));
-  await retry(() => client.postContainerMetadata(container, { ...containerMetadata(recording, options.controllerSerial), Status: 'Transferring' }));
+  await retry(() => client.postContainerMetadata(container, { ...containerMetadata(recording, options.controllerSerial), ...locationMetadata(location), Status: 'Transferring' }));
 
   for (const [i, clip] of m.clips.entries()) {
     const torn = m.interrupted && i === m.clips.length - 1;
@@ -185,6 +203,15 @@ export async function uploadRecording(client: SwiftClient, recording: BufferedRe
     const sent = await retry(() => client.putObject(container, b.name, [b.body], { metadata: b.metadata, contentType: 'application/json', contentLength: b.body.length }));
     result.bytes += sent.bytes;
     result.bookmarkObjects.push(b.name);
+  }
+  const trail = gnssTrailObject(m, location, { recordingIdHex: idHex, bwcSerialNumber: String(meta.BWCSerialNumber) });
+  if (trail) {
+    const caps = options.capabilities ?? await retry(() => client.capabilities());
+    if (hasCapability(caps, 'StoreGNSSTrackRecording')) {
+      const sent = await retry(() => client.putObject(container, trail.name, [trail.body], { metadata: trail.metadata, contentType: 'application/json', contentLength: trail.body.length }));
+      result.bytes += sent.bytes;
+      result.gnssTrailObject = trail.name;
+    }
   }
   await retry(() => client.postContainerMetadata(container, { Status: 'Complete' }));
   return result;

@@ -7,7 +7,7 @@ import {
 import { initialCameraState } from '../../../../firmware/camera/behaviour/camera-machine.js';
 import { DEFAULT_BEHAVIOUR_PROFILE, type CameraContext, type CameraState } from '../../../../firmware/camera/behaviour/camera-state.js';
 import { indicatorsFor } from '../../../../firmware/camera/behaviour/indicators.js';
-import { selfAssignReadiness } from '../../../../firmware/camera/behaviour/self-assign.js';
+import { selfAssignReadiness } from '../../../../firmware/common/self-assign.js';
 
 const MIN = 60_000;
 const ctx = (over: Partial<CameraContext> = {}): CameraContext => ({ ...initialCameraState().ctx, assigned: true, ...over });

@@ -95,7 +95,7 @@ export function channelSession(socket: Duplex, clock: VirtualClock): CameraSessi
   const channel = new SessionChannel(new SessionStream(socket), clock, 'scripted camera');
   const listeners = new Set<(r: Recording[]) => void>();
   return {
-    membership: 'member', version: { major: 1, minor: 0 }, cameraFirmware: '0.1.0', recordings: 0, channel,
+    membership: 'member', assignment: undefined, version: { major: 1, minor: 0 }, cameraFirmware: '0.1.0', recordings: 0, channel,
     onManifest(l) { listeners.add(l); return () => listeners.delete(l); },
     async pollNow() {
       if (!channel.isOpen) return undefined;
