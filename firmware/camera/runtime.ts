@@ -141,7 +141,9 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   let charging: PowerState['charging'] | undefined;
   // What is on, for the power source: the behaviour's mode plus the radios that cost extra.
   let lastLoad: PowerLoad = { mode: 'off' };
-  const reportLoad = () => hal.power.load?.({ ...lastLoad, location: location?.locationOn ?? false, wireless: broadcast !== undefined && lastLoad.mode !== 'off' });
+  const reportLoad = () => hal.power.load?.({ ...lastLoad, location: location?.locationOn ?? false, wireless: broadcast !== undefined && lastLoad.mode !== 'off' && usesWireless() });
+  /** The radio listens or sends only for what the profile turns on. */
+  const usesWireless = () => profile.activation.broadcast.enabled || profile.activation.recordOnReceivedBroadcast || profile.activation.privacyZoneResponse === 'alert';
   let location: LocationService | undefined;
   /** Fall detection runs while "Record on fall detection" is on and the camera is out of its dock. */
   let fallWatch: FallWatch | undefined;
