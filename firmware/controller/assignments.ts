@@ -27,6 +27,8 @@ export interface AssignmentVerdict {
   /** Available for self-assignment (>= 60 % battery and storage). */
   selfAssign: SelfAssignReadiness;
   atMs: number;
+  /** The camera's holster pairing report could not be applied (why). */
+  pairingError?: string;
 }
 
 export class AssignmentsFileError extends Error {

@@ -147,7 +147,7 @@ export async function openCameraSession(o: SessionOptions): Promise<CameraSessio
         // Pairing outcomes are about the user the camera had; a report about another user is not applied.
         const report = answer.holsterReport;
         if (report && o.pairings && report.sensors.length > 0 && report.userId !== '') {
-          await applyPairingReport(o.pairings, report.userId, report).catch(() => undefined);
+          await applyPairingReport(o.pairings, report.userId, report).catch((e: Error) => { assignment!.pairingError = e.message; });
         }
       }
     }

@@ -160,6 +160,7 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
       if (session.membership === 'unadopted') this.o.log.info('adoption', `camera ${camera.serial} is not adopted: "Add cameras" to adopt it (no offload until then)`);
       const a = session.assignment;
       if (a && !a.accepted) this.o.log.warn('assignment', `camera ${camera.serial} refused its assignment: ${a.error}`);
+      if (a?.pairingError) this.o.log.warn('holster', `camera ${camera.serial}: holster pairing report not applied: ${a.pairingError}`);
       else if (a) this.o.log.info('assignment', `camera ${camera.serial} assigned (battery ${a.batteryPercent} %, storage free ${a.storageFreePercent} %${a.selfAssign.ready ? ', ready for self-assign' : ''})`);
       this.o.log.info('session', `session with ${camera.serial}: protocol ${session.version.major}.${session.version.minor}, ${session.membership}, ${session.recordings} recording(s) on the camera`);
       this.emit('session', camera, session);

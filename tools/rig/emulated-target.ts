@@ -10,7 +10,7 @@ import { board as cameraBoard, openEmulatedCamera, type EmulatedCameraHal } from
 import type { LedPattern } from '../../hal/indicators/contract.js';
 import type { Storage } from '../../hal/storage/contract.js';
 import { EmulatedStorage } from '../../hal/storage/emulated.js';
-import { listRecordings, openRecording } from '../../firmware/common/evidence/index.js';
+import { storedRecordings } from './stored-recordings.js';
 import { logger, silentLog, type Log } from '../../firmware/common/log.js';
 import { ActivationKit } from '../../hal/radio/activation-kit.js';
 import { radioMediumOf } from '../../hal/radio/medium.js';
@@ -46,7 +46,6 @@ export interface EmulatedTargetOptions {
   write?: (line: string) => void;
 }
 
-const reasonName = (r: string) => r.replace(/^TRIGGER_REASON_/, '').toLowerCase().replace(/_/g, '-');
 
 /** The emulated sensor hands over 3 frames (100 ms) at a time: hours of scenario run faster; each frame keeps its capture time. */
 export const VIDEO_BURST_FRAMES = 3;
@@ -217,19 +216,7 @@ export class EmulatedRigTarget implements RigTarget {
     const cam = this.camera(device);
     // While the camera is off its flash is read as it is (a fresh view of the medium).
     const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
-    const out: RigRecording[] = [];
-    for (const s of await listRecordings(storage)) {
-      if (s.status === 'open') {
-        out.push({ status: 'open', userId: '', startTimeMs: s.startTimeMs });
-        continue;
-      }
-      const e = (await openRecording(storage, s.recordingId)).manifestEntry();
-      out.push({
-        status: s.status, userId: e.userId, startTimeMs: e.startTimeMs, triggerOnTimeMs: e.triggerOnTimeMs,
-        triggerOffTimeMs: e.triggerOffTimeMs, stopTimeMs: e.stopTimeMs, triggerOffReason: reasonName(e.triggerOffReason), triggerOnReason: reasonName(e.triggerOnReason),
-      });
-    }
-    return { supported: true, value: out };
+    return { supported: true, value: await storedRecordings(storage) };
   }
 
   /** Bookmarks made since the camera last booted. */

@@ -17,7 +17,7 @@ import type { LedColor, LedPattern } from '../../hal/indicators/contract.js';
 import { SystemClock } from '../../hal/clock/linux.js';
 import { DirectoryStorage } from '../../hal/storage/linux.js';
 import { EmulatedStorage } from '../../hal/storage/emulated.js';
-import { listRecordings, openRecording } from '../../firmware/common/evidence/index.js';
+import { storedRecordings } from './stored-recordings.js';
 import { silentLog } from '../../firmware/common/log.js';
 import { CameraEnrollment } from '../../firmware/camera/enrollment.js';
 import { SystemAuthority } from '../../firmware/controller/system-authority.js';
@@ -84,7 +84,6 @@ interface RealCamera {
   profilePath?: string;
 }
 
-const reasonName = (r: string) => r.replace(/^TRIGGER_REASON_/, '').toLowerCase().replace(/_/g, '-');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /** Supply directory names under `root`: the given name, else the first of a type (as the board's driver finds them). */
@@ -251,19 +250,7 @@ export class LinuxRigTarget implements RigTarget {
   async recordings(device: string): Promise<Answer<RigRecording[]>> {
     const cam = this.camera(device);
     const storage = await DirectoryStorage.open(cam.config.storageDir);
-    const out: RigRecording[] = [];
-    for (const s of await listRecordings(storage)) {
-      if (s.status === 'open') {
-        out.push({ status: 'open', userId: '', startTimeMs: s.startTimeMs });
-        continue;
-      }
-      const e = (await openRecording(storage, s.recordingId)).manifestEntry();
-      out.push({
-        status: s.status, userId: e.userId, startTimeMs: e.startTimeMs, triggerOnTimeMs: e.triggerOnTimeMs,
-        triggerOffTimeMs: e.triggerOffTimeMs, stopTimeMs: e.stopTimeMs, triggerOffReason: reasonName(e.triggerOffReason),
-      });
-    }
-    return { supported: true, value: out };
+    return { supported: true, value: await storedRecordings(storage) };
   }
 
   async bookmarks(device: string): Promise<Answer<number>> {
