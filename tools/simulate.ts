@@ -2,8 +2,11 @@
  * The whole-system simulator (`npm start`): a system controller, docking stations and cameras on
  * emulated boards in one virtual world, and a content destination (the reference server, or a
  * real one from a connection file). A scripted shift: cameras are adopted at the dock, undocked,
- * record incidents with prebuffer, dock again, offload over IPv6 link-local in mutual TLS, and the
- * controller uploads every recording. Then every recording is checked at the destination.
+ * walk their beats in teams of three, record incidents with prebuffer (a recording broadcasts, so
+ * team mates in range record too, hop by hop), one officer falls (fall detection records), GNSS
+ * receivers follow the walk, cameras dock again, offload over IPv6 link-local in mutual TLS, and
+ * the controller uploads every recording with its location and GNSS trail. Then every recording
+ * is checked at the destination.
  */
 import { parseArgs } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,7 +28,10 @@ import { listRecordings } from '../firmware/common/evidence/index.js';
 import { connectionFileText, parseConnectionFile, type ConnectionFile } from '../firmware/controller/destination/connection-file.js';
 import { SwiftClient } from '../firmware/controller/destination/swift-client.js';
 import { startDestinationServer, type DestinationServer } from './destination/server.js';
-import { parseDuration, planShift, type Incident } from './simulate/shift-plan.js';
+import { MEAN_GAP_MS, parseDuration, planShift, type Incident } from './simulate/shift-plan.js';
+import { PATROL_PROFILES, TEAM_SIZE, distanceFromBeat, memberOf, modelOf, patrolPosition, planFall, profileNameOf } from './simulate/patrol.js';
+import { CameraAssignments } from '../firmware/controller/assignments.js';
+import { parseLocation } from '../firmware/camera/location/location-text.js';
 
 const MAX_PORTS = 5;
 /** The emulated sensors hand over 5 frames (about 167 ms) at a time: long shifts run faster, each frame keeps its capture time. */
@@ -36,10 +42,15 @@ const usage = `usage: npm start -- [--cameras N] [--shift DURATION] [--connectio
 
 Runs a whole body-worn system on emulated drivers in virtual time (no root, loopback only):
 one system controller, a docking station per 8 cameras (ports 1-5), N cameras (1-${MAX_CAMERAS}, default 4)
-and a content destination. The shift: cameras dock and are adopted, undock, record incidents
-with a 30 s prebuffer (and 10 s postbuffer) during DURATION (e.g. 90m, 2h, 10h; default 2h),
-dock again, offload to the controller and are uploaded. Every recording is then read back from
-the destination and its clips decoded with ffmpeg (when installed).
+and a content destination. The shift: cameras dock, are adopted and get their user and profile
+from the controller, undock and walk their beats in teams of three (a W120, a W102, a W100),
+record incidents with a 30 s prebuffer (and 10 s postbuffer) during DURATION (e.g. 90m, 2h,
+10h; default 2h). A camera that starts recording broadcasts: team mates within range record
+too (trigger WirelessBroadcast), and the third member hears it through the second (a two-hop
+chain). One team lead falls (trigger Fall). The W120 and W102 keep their location from GNSS.
+Then cameras dock again, offload to the controller and are uploaded with TriggerOn/OffLocation
+and a _gpstrail.json object. Every recording is read back from the destination, its clips
+decoded with ffmpeg (when installed), its trail checked against the beat the camera walked.
 
   --cameras N        cameras in the shift (default 4)
   --shift DURATION   length of the shift in virtual time: 30m, 2h, 1h30m, 45s (default 2h)
@@ -52,7 +63,9 @@ the destination and its clips decoded with ffmpeg (when installed).
   --seed N           the incident script's random seed (default 42)
 
 Exit status: 0 when every recording reached the destination whole and decodable (lost = 0,
-corrupt = 0), 1 otherwise, 2 bad usage.
+corrupt = 0) and the shift's automatic activations arrived there (a fall recording, a broadcast
+recording when a team has two cameras or more, GNSS trails on the beats walked); 1 otherwise;
+2 bad usage.
 `;
 
 export interface Summary {
@@ -84,9 +97,19 @@ export interface Summary {
   /** Wall time from the docking at the end of the shift until every recording was uploaded. */
   offloadWallSeconds: number;
   destination: { kind: 'reference'; storagePath: string } | { kind: 'connection'; site: string };
+  /** Recordings at the destination by TriggerOn (Button, WirelessBroadcast, Fall, ...). */
+  triggers: Record<string, number>;
+  /** Recordings at the destination with a TriggerOnLocation. */
+  located: number;
+  /** `_gpstrail.json` objects at the destination, their points, and points off the beat the camera walked. */
+  trails: number;
+  trailPoints: number;
+  trailPointsOffBeat: number;
+  /** The fall: which camera, and whether a recording with TriggerOn Fall from it reached the destination. */
+  fall: { camera: string; atSeconds: number; arrived: boolean };
 }
 
-interface Cam { hal: EmulatedCameraHal; runtime: CameraRuntime; serial: string; user: string; station: string; bay: number }
+interface Cam { index: number; hal: EmulatedCameraHal; runtime: CameraRuntime; serial: string; user: string; station: string; bay: number }
 
 async function main(): Promise<number> {
   let args;
@@ -143,17 +166,22 @@ async function main(): Promise<number> {
     connection = parseConnectionFile(connectionFileText({ authUri: server.authUrl, user: 'scu', key: 'sim-key', siteName: 'Simulator reference destination' }));
     await writeFile(join(serverRoot, 'connection.json'), connectionFileText({ authUri: server.authUrl, user: 'scu', key: 'sim-key', siteName: 'Simulator reference destination' }));
   }
-  const controller = await startController(controllerHal, deviceLog('controller'), { adoptCameras: true, connection, concurrentUploads: 2 });
+  // The controller assigns each camera its user and its team slot's profile at every dock.
+  const serialOf = (i: number) => `${modelOf(i - 1)}-${String(i).padStart(4, '0')}`;
+  const assignments = new CameraAssignments();
+  for (let i = 1; i <= n; i++) assignments.assign(serialOf(i), { userId: `officer-${i}`, userName: `Officer ${i}`, profile: PATROL_PROFILES[profileNameOf(i - 1)] });
+  const controller = await startController(controllerHal, deviceLog('controller'), { adoptCameras: true, connection, concurrentUploads: 2, assignments });
 
   const stations = Math.ceil(n / MAX_BAYS_PER_STATION);
   for (let s = 1; s <= stations; s++) world.docks.addStation(`station-${s}`, s);
   const cams: Cam[] = [];
   for (let i = 1; i <= n; i++) {
-    const serial = `W100-${String(i).padStart(4, '0')}`;
+    const serial = serialOf(i);
     const user = `officer-${i}`;
-    const hal = await openEmulatedCamera(checkConfig({ serial, batteryPercent: 60 + (i % 40), videoBurstFrames: VIDEO_BURST_FRAMES }, cameraBoard.schema, `simulator camera ${i}`), world);
-    const runtime = await startCamera(hal, deviceLog(serial), { user, recorder: { prebufferMs: 30_000, postbufferMs: 10_000 }, timeZone: 'UTC' });
-    cams.push({ hal, runtime, serial, user, station: `station-${Math.ceil(i / MAX_BAYS_PER_STATION)}`, bay: ((i - 1) % MAX_BAYS_PER_STATION) + 1 });
+    const hal = await openEmulatedCamera(checkConfig({ serial, model: modelOf(i - 1), batteryPercent: 60 + (i % 40), videoBurstFrames: VIDEO_BURST_FRAMES }, cameraBoard.schema, `simulator camera ${i}`), world);
+    // Out of the box: no user, the default profile; the controller's assignment at the first dock brings both.
+    const runtime = await startCamera(hal, deviceLog(serial), { timeZone: 'UTC' });
+    cams.push({ index: i - 1, hal, runtime, serial, user, station: `station-${Math.ceil(i / MAX_BAYS_PER_STATION)}`, bay: ((i - 1) % MAX_BAYS_PER_STATION) + 1 });
   }
   // First boot makes keys (real work, not virtual time): the camera device keys, the controller's certificate.
   await Promise.all([controller.ready(), ...cams.map((c) => c.runtime.enrollment.ready())]);
@@ -200,36 +228,83 @@ async function main(): Promise<number> {
   };
   const inSession = () => controller.dock.cameras().filter((c) => c.phase === 'in-session').length;
 
-  say('start of shift: every camera docks and is adopted into sim-system');
+  say('start of shift: every camera docks, is adopted into sim-system and gets its user and profile');
   dockAll();
-  await runUntil(() => inSession() === n && cams.every((c) => c.runtime.enrollment.systemId !== ''), 120_000);
-  say(`  ${inSession()}/${n} cameras in session, ${adopted} adopted`);
+  const assigned = (c: Cam) => c.runtime.assignment?.userId === c.user;
+  await runUntil(() => inSession() === n && cams.every((c) => c.runtime.enrollment.systemId !== '' && assigned(c)), 120_000);
+  say(`  ${inSession()}/${n} cameras in session, ${adopted} adopted, ${cams.filter(assigned).length} assigned`);
+  for (const c of cams) {
+    const v = controller.assignments.verdict(c.serial);
+    if (v && !v.accepted) say(`  ${c.serial}: refused its profile: ${v.error}`);
+  }
 
-  say(`patrol: every camera undocks for a ${formatDuration(shiftMs)} shift`);
+  const teams = Math.ceil(n / TEAM_SIZE);
+  say(`patrol: every camera undocks for a ${formatDuration(shiftMs)} shift; ${teams} team(s) of up to ${TEAM_SIZE} walk their beats`);
+  for (const c of cams) world.setPosition(c.serial, patrolPosition(c.index, 0));
   for (const c of cams) world.docks.undock(c.serial);
   await run(5_000);
-  const plan = planShift(n, shiftMs, seed);
+  // An incident every MEAN_GAP_MS per officer on average, whoever in the team starts it (the
+  // others record through the broadcast), so the shift records about as much as it would alone.
+  const { fall, incidents: plan } = planFall(n, shiftMs, planShift(n, shiftMs, seed, MEAN_GAP_MS * Math.min(n, TEAM_SIZE)), seed);
+  const fallen = cams[fall.camera]!;
   const shiftStart = tl.time;
   const shiftWallStart = performance.now();
   let next = 0;
   let lastHour = 0;
   const taps: Promise<void>[] = [];
   const press = (c: Cam) => { taps.push(c.hal.emulators.buttons.tap('record')); };
-  const events = plan.flatMap((inc: Incident) => [{ at: inc.startMs, cam: inc.camera, kind: 'start' as const }, { at: inc.startMs + inc.lengthMs, cam: inc.camera, kind: 'stop' as const }])
-    .sort((a, b) => a.at - b.at);
-  while (next < events.length) {
-    const ev = events[next++]!;
-    // Video frames are timers: advance straight to the event (no real I/O happens while undocked).
-    await tl.advanceTo(shiftStart + ev.at);
-    press(cams[ev.cam]!);
-    const hour = Math.floor(ev.at / 3600_000);
+  const recording = (c: Cam) => c.runtime.behaviour.state.kind === 'recording';
+  const events = [
+    ...plan.flatMap((inc: Incident) => [{ at: inc.startMs, cam: inc.camera, kind: 'start' as const, end: inc.startMs + inc.lengthMs }, { at: inc.startMs + inc.lengthMs, cam: inc.camera, kind: 'stop' as const, end: 0 }]),
+    { at: fall.atMs, cam: fall.camera, kind: 'fall' as const, end: fall.atMs + fall.stopAfterMs },
+  ].sort((a, b) => a.at - b.at);
+  // The officers: each presses record at their incident's start and again at its end, looking at
+  // the camera first (one already recording, started by a team mate's broadcast, is kept). A
+  // recording that started on its own (broadcast, fall) is stopped when the team's incident ends.
+  const ownUntil = new Map<number, number>();
+  const stopAt = new Map<number, number>();
+  const teamEnd = (cam: number) => Math.max(-1, ...[...ownUntil].filter(([c]) => memberOf(c).team === memberOf(cam).team).map(([, end]) => end));
+  const PATROL_TICK_MS = 1000;
+  const AUTO_RECORDING_MS = 2 * 60_000;
+  for (let t = 0; t <= shiftMs; t += PATROL_TICK_MS) {
+    // Video frames are timers: advance in one-second steps (no real I/O happens while undocked);
+    // each step the teams walk on, and the GNSS receivers and radios follow.
+    await tl.advanceTo(shiftStart + t);
+    for (const c of cams) world.setPosition(c.serial, patrolPosition(c.index, t));
+    while (next < events.length && events[next]!.at <= t) {
+      const ev = events[next++]!;
+      const c = cams[ev.cam]!;
+      if (ev.kind === 'start') {
+        ownUntil.set(ev.cam, ev.end);
+        stopAt.delete(ev.cam);
+        if (!recording(c)) press(c);
+      } else if (ev.kind === 'stop') {
+        ownUntil.delete(ev.cam);
+        if (recording(c)) press(c);
+      } else {
+        say(`  ${formatDuration(t)} into the shift: ${c.user} (${c.serial}) falls`);
+        taps.push(c.hal.emulators.imu.playNamed('fall-forward'));
+        stopAt.set(ev.cam, ev.end);
+        ownUntil.set(ev.cam, ev.end);
+      }
+    }
+    for (const c of cams) {
+      const own = ownUntil.has(c.index);
+      const due = stopAt.get(c.index);
+      if (recording(c) && !own && due === undefined) stopAt.set(c.index, Math.max(teamEnd(c.index), t + AUTO_RECORDING_MS));
+      else if (due !== undefined && due <= t) {
+        stopAt.delete(c.index);
+        if (ownUntil.get(c.index) === due) ownUntil.delete(c.index);
+        if (recording(c)) press(c);
+      }
+    }
+    const hour = Math.floor(t / 3600_000);
     if (hour > lastHour) {
       lastHour = hour;
       const made = cams.reduce((a, c) => a + c.runtime.sink.stats.closed, 0);
       say(`  ${formatDuration(hour * 3600_000)} into the shift: ${made} recording(s) made so far`);
     }
   }
-  await tl.advanceTo(shiftStart + shiftMs);
   await Promise.all(taps.splice(0));
   await Promise.all(cams.map((c) => c.runtime.settled()));
   const made = new Set<string>();
@@ -259,7 +334,14 @@ async function main(): Promise<number> {
 
   // Read every recording back from the destination: Status Complete, every clip there and decodable.
   say(`checking the destination: every recording${args['skip-decode'] ? '' : ', every clip decoded with ffmpeg'}`);
-  const check = await checkDestination(connection, controllerHal.clock, uploadedIds, say, !args['skip-decode']);
+  const offBeat: OffBeat = (serial, point) => {
+    const c = cams.find((x) => x.serial === serial);
+    return c ? distanceFromBeat(c.index, c.hal.emulators.gnssReceiver.metresOf(point)) : undefined;
+  };
+  const check = await checkDestination(connection, controllerHal.clock, uploadedIds, say, !args['skip-decode'], offBeat);
+  const triggers: Record<string, number> = {};
+  for (const reason of check.triggerOn.values()) triggers[reason] = (triggers[reason] ?? 0) + 1;
+  const fallArrived = [...check.triggerOn].some(([container, reason]) => reason === 'Fall' && container.includes(`_${fallen.serial}_`));
   const notTransferred = (await controller.buffer.notTransferred()).length;
   const uploadedComplete = check.complete;
   const lost = [...made].filter((id) => !check.completeIds.has(id)).length - notTransferred;
@@ -276,20 +358,42 @@ async function main(): Promise<number> {
     virtualSeconds: Math.round(tl.time / 1000), wallSeconds: Number(((performance.now() - wallStart) / 1000).toFixed(2)),
     shiftWallSeconds: Number(shiftWallSeconds.toFixed(2)), offloadWallSeconds: Number(offloadWallSeconds.toFixed(2)),
     destination: serverRoot ? { kind: 'reference', storagePath: serverRoot } : { kind: 'connection', site: connection.siteName },
+    triggers, located: check.located, trails: check.trails, trailPoints: check.trailPoints, trailPointsOffBeat: check.trailPointsOffBeat,
+    fall: { camera: fallen.serial, atSeconds: Math.round(fall.atMs / 1000), arrived: fallArrived },
   };
   say(`summary: ${summary.recordings} recordings made, ${summary.offloaded} offloaded, ${summary.uploaded} at the destination with ${summary.clips} clips (${(summary.bytes / 1e6).toFixed(1)} MB)${summary.decoded === null ? ' (clips not decoded: --skip-decode, or ffmpeg not installed)' : `, ${summary.decoded} decoded by ffmpeg`}; lost ${summary.lost}, corrupt ${summary.corrupt}, not transferred ${summary.notTransferred}; ${summary.virtualSeconds} s virtual in ${summary.wallSeconds} s wall`);
+  say(`automatic activation: recordings by trigger ${Object.entries(triggers).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; the fall of ${fallen.user} (${fallen.serial}) ${fallArrived ? 'arrived as a Fall recording' : 'did NOT arrive as a Fall recording'}; ${summary.located} recording(s) with TriggerOnLocation, ${summary.trails} GNSS trail(s) of ${summary.trailPoints} point(s), ${summary.trailPointsOffBeat} off the beat walked`);
   if (serverRoot) say(`the reference destination's files are in ${serverRoot} (connection file: ${join(serverRoot, 'connection.json')})`);
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return summary.lost === 0 && summary.corrupt === 0 && summary.recordings > 0 ? 0 : 1;
+  // What the shift must show at the destination: the fall, a broadcast chain where a team has
+  // two cameras or more, and trails on the beats (the team lead, a W120, keeps its location).
+  const missing = [
+    ...(fallArrived ? [] : ['the fall recording']),
+    ...(n >= 2 && !triggers.WirelessBroadcast ? ['a wireless broadcast recording'] : []),
+    ...(summary.trails === 0 ? ['a GNSS trail'] : []),
+    ...(summary.trailPointsOffBeat > 0 ? [`${summary.trailPointsOffBeat} trail point(s) off the beat`] : []),
+  ];
+  if (missing.length) say(`NOT as expected at the destination: ${missing.join(', ')}`);
+  return summary.lost === 0 && summary.corrupt === 0 && summary.recordings > 0 && missing.length === 0 ? 0 : 1;
 }
 
-interface DestinationCheck { complete: number; completeIds: Set<string>; clips: number; bytes: number; corrupt: number; decoded: number | null }
+interface DestinationCheck {
+  complete: number; completeIds: Set<string>; clips: number; bytes: number; corrupt: number; decoded: number | null;
+  /** TriggerOn of every complete recording, by container. */
+  triggerOn: Map<string, string>;
+  located: number; trails: number; trailPoints: number; trailPointsOffBeat: number;
+}
 
-async function checkDestination(connection: ConnectionFile, clock: Clock, uploaded: Map<string, string>, say: (l: string) => void, decode: boolean): Promise<DestinationCheck> {
+/** How far from the beat its camera walked a trail point is, in metres (undefined: not a camera of this shift). */
+export type OffBeat = (serial: string, point: { latitude: number; longitude: number }) => number | undefined;
+/** A trail point or trigger location further than this from the camera's beat is reported (GNSS error is a few metres). */
+const BEAT_TOLERANCE_M = 25;
+
+async function checkDestination(connection: ConnectionFile, clock: Clock, uploaded: Map<string, string>, say: (l: string) => void, decode: boolean, offBeat: OffBeat): Promise<DestinationCheck> {
   const client = new SwiftClient({ connection, clock });
   const ffmpeg = decode && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
   const dir = await mkdtemp(join(tmpdir(), 'bwc-check-'));
-  const out: DestinationCheck = { complete: 0, completeIds: new Set(), clips: 0, bytes: 0, corrupt: 0, decoded: ffmpeg ? 0 : null };
+  const out: DestinationCheck = { complete: 0, completeIds: new Set(), clips: 0, bytes: 0, corrupt: 0, decoded: ffmpeg ? 0 : null, triggerOn: new Map(), located: 0, trails: 0, trailPoints: 0, trailPointsOffBeat: 0 };
   // Decoding is the slow part: one ffmpeg per core, while the next clips download.
   const decoders = new Set<Promise<void>>();
   const width = Math.max(1, availableParallelism());
@@ -318,7 +422,40 @@ async function checkDestination(connection: ConnectionFile, clock: Clock, upload
       }
       out.complete++;
       out.completeIds.add(idHex);
-      const clipNames = ((await client.listObjects(container)) ?? []).filter((name) => name.endsWith('.mkv') || name.endsWith('.mp4'));
+      out.triggerOn.set(container, info.metadata.triggeron ?? 'none');
+      const serial = info.metadata.bwcserialnumber ?? '';
+      const names = (await client.listObjects(container)) ?? [];
+      const at = info.metadata.triggeronlocation;
+      if (at !== undefined) {
+        out.located++;
+        try {
+          const l = parseLocation(at);
+          const off = offBeat(serial, l);
+          if (off !== undefined && off > BEAT_TOLERANCE_M) { out.corrupt++; say(`  ${container}: TriggerOnLocation ${at} is ${off.toFixed(0)} m from the beat ${serial} walked`); }
+        } catch (e) {
+          out.corrupt++;
+          say(`  ${container}: TriggerOnLocation ${JSON.stringify(at)}: ${(e as Error).message}`);
+        }
+      }
+      for (const name of names.filter((x) => x.endsWith('_gpstrail.json'))) {
+        const obj = await client.getObject(container, name);
+        const chunks: Buffer[] = [];
+        for await (const c of obj.body) chunks.push(c as Buffer);
+        try {
+          const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { CoordinateEntries: { LocationWKT: string }[] };
+          out.trails++;
+          for (const entry of doc.CoordinateEntries) {
+            out.trailPoints++;
+            const m = /^POINT\((-?[\d.]+) (-?[\d.]+)\)$/.exec(entry.LocationWKT);
+            const off = m ? offBeat(serial, { longitude: Number(m[1]), latitude: Number(m[2]) }) : Infinity;
+            if (off !== undefined && off > BEAT_TOLERANCE_M) out.trailPointsOffBeat++;
+          }
+        } catch (e) {
+          out.corrupt++;
+          say(`  ${container}/${name}: not a GNSS trail document (${(e as Error).message})`);
+        }
+      }
+      const clipNames = names.filter((name) => name.endsWith('.mkv') || name.endsWith('.mp4'));
       for (const name of clipNames) {
         const obj = await client.getObject(container, name);
         const chunks: Buffer[] = [];

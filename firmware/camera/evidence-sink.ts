@@ -13,7 +13,7 @@ import {
 import type { Log } from '../common/log.js';
 import { FIRMWARE_VERSION } from '../common/version.js';
 import { LocationLog } from './location/location-log.js';
-import { locationKeyOf, type LocationRecord } from './location/sealed-location.js';
+import { locationKeyOf, type LocationRecord } from '../common/evidence/sealed-location.js';
 import type { TriggerOffReason, TriggerOnReason } from './recorder/recorder-machine.js';
 import type { RecordingBegin, RecordingEnd, RecordingSink } from './recorder/recorder.js';
 

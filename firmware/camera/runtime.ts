@@ -27,6 +27,7 @@ import { LocatingSink, LocationService } from './location/location-service.js';
 import { FallWatch, fallWatchWanted } from './sensors/fall-watch.js';
 import type { ModelName } from './profile/models.js';
 import type { PairingIndication } from './holster/pairing-indication.js';
+import { miniCubeServiceFor } from './mini-cube.js';
 
 /** RAM set aside for the prebuffer ring by default. */
 export const DEFAULT_PREBUFFER_MAX_BYTES = 64 * 1024 * 1024;
@@ -132,8 +133,10 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       else if (!on && video.state === 'running') await video.stop();
     }).catch((e: Error) => log.warn('video', `camera ${on ? 'start' : 'stop'} failed: ${e.message}`));
   };
+  // A mini cube sensor: its button records, and it shows the front recording indicator (mini-cube.ts).
+  const miniCube = miniCubeServiceFor(hal.cube, hal.identity.model, log);
   // The camera's behaviour (states, LEDs, alerts) decides; the recorder records.
-  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: hal.indicators, log, profile, assigned: user !== '', sensor, recorder: recorderConfig,
+  const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: miniCube?.indicators(hal.indicators) ?? hal.indicators, log, profile, assigned: user !== '', sensor, recorder: recorderConfig,
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
     load: (load) => { lastLoad = load; reportLoad(); },
     reset: () => void evaluationReset(),
@@ -254,6 +257,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     // The manual gives no gesture for silent mode: a lone function-button press toggles it (when the profile allows).
     else if (g.kind === 'press' && g.source === 'function') behaviour.input({ kind: 'gesture', gesture: { kind: 'silent-toggle' } });
   });
+  miniCube?.start({ gestures, behaviour });
   /**
    * Holding the power button turns the camera off (a recording stops, the sensor goes off, the
    * LEDs go dark) and, held again, on: it boots again as from power on (always record resumes).
@@ -310,6 +314,8 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       return undefined;
     });
     docked = power?.dockContact ?? false;
+    // The location service starts docked: a camera booted undocked tells it now (changes come from the power poll).
+    if (!docked) void location?.undocked().then(reportLoad);
     recorder = new Recorder({
       video, clock: hal.clock, sink: location ? new LocatingSink(sink, location) : sink, config: recorderConfig,
       prebufferMaxBytes: options.prebufferMaxBytes ?? DEFAULT_PREBUFFER_MAX_BYTES, docked,
@@ -447,6 +453,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     async stop() {
       unpower();
       unbutton();
+      miniCube?.stop();
       gestures.close();
       behaviour.close();
       unclose();

@@ -12,7 +12,10 @@ export type FieldSpec =
   | { type: 'boolean'; required?: boolean; default?: boolean; doc: string }
   | { type: 'string[]'; required?: boolean; default?: string[]; doc: string }
   | { type: 'map'; required?: boolean; default?: Record<string, string>; keyPattern?: RegExp; doc: string }
-  | { type: 'object'; required?: boolean; fields: Schema; doc: string };
+  /** `optional`: an absent object is left out (a part the board may not have) instead of filled with defaults. */
+  | { type: 'object'; required?: boolean; optional?: boolean; fields: Schema; doc: string }
+  /** One of several shapes chosen by a tag field (e.g. `kind`); absent is left out unless required. */
+  | { type: 'variant'; required?: boolean; tag: string; variants: Record<string, Schema>; doc: string };
 
 export type Schema = Record<string, FieldSpec>;
 
@@ -30,12 +33,18 @@ function expected(spec: FieldSpec): string {
     case 'string[]': return 'an array of strings';
     case 'map': return `an object of string values${spec.keyPattern ? ` with keys matching ${spec.keyPattern}` : ''}`;
     case 'object': return 'an object';
+    case 'variant': return `an object with ${spec.tag} one of ${Object.keys(spec.variants).map((s) => JSON.stringify(s)).join(', ')}`;
   }
+}
+
+/** A variant's fields with its tag: the schema an object of that kind is checked against. */
+function variantSchema(spec: Extract<FieldSpec, { type: 'variant' }>, kind: string): Schema {
+  return { [spec.tag]: { type: 'string', required: true, oneOf: Object.keys(spec.variants), doc: 'which kind' }, ...spec.variants[kind] };
 }
 
 function checkField(value: unknown, spec: FieldSpec, path: string, problems: string[]): unknown {
   if (value === undefined) {
-    if (spec.type === 'object') return checkObject({}, spec.fields, path, problems, spec.required ?? false);
+    if (spec.type === 'object' && !spec.optional) return checkObject({}, spec.fields, path, problems, spec.required ?? false);
     if ('default' in spec && spec.default !== undefined) return spec.default;
     if (spec.required) problems.push(`${path}: missing, expected ${expected(spec)} (${spec.doc})`);
     return undefined;
@@ -66,6 +75,15 @@ function checkField(value: unknown, spec: FieldSpec, path: string, problems: str
     case 'object':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad();
       return checkObject(value as Record<string, unknown>, spec.fields, path, problems, true);
+    case 'variant': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad();
+      const kind = (value as Record<string, unknown>)[spec.tag];
+      if (typeof kind !== 'string' || !Object.hasOwn(spec.variants, kind)) {
+        problems.push(`${path}.${spec.tag}: ${kind === undefined ? 'missing, expected' : 'expected'} one of ${Object.keys(spec.variants).map((s) => JSON.stringify(s)).join(', ')}${kind === undefined ? '' : `, got ${describe(kind)}`} (${spec.doc})`);
+        return undefined;
+      }
+      return checkObject(value as Record<string, unknown>, variantSchema(spec, kind), path, problems, true);
+    }
   }
 }
 
@@ -118,8 +136,11 @@ export function describeSchema(schema: Schema, indent = '  ', prefix = ''): stri
   for (const [key, spec] of Object.entries(schema)) {
     const name = prefix + key;
     if (spec.type === 'object') {
-      lines.push(`${indent}${name}: ${spec.doc}`);
+      lines.push(`${indent}${name}: ${spec.doc}${spec.optional ? ' (optional; absent: none)' : ''}`);
       lines.push(...describeSchema(spec.fields, indent, `${name}.`));
+    } else if (spec.type === 'variant') {
+      lines.push(`${indent}${name}: ${expected(spec)}${spec.required ? ' (required)' : ' (optional; absent: none)'}. ${spec.doc}`);
+      for (const [kind, fields] of Object.entries(spec.variants)) lines.push(...describeSchema(fields, indent, `${name}{${spec.tag}:${JSON.stringify(kind)}}.`));
     } else {
       const def = 'default' in spec && spec.default !== undefined ? ` (default ${JSON.stringify(spec.default)})` : spec.required ? ' (required)' : '';
       lines.push(`${indent}${name}: ${expected(spec)}${def}. ${spec.doc}`);

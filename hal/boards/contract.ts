@@ -14,6 +14,7 @@ import type { HolsterLink } from '../holster/contract.js';
 import type { Radio } from '../radio/contract.js';
 import type { Gnss } from '../gnss/contract.js';
 import type { Imu } from '../imu/contract.js';
+import type { MiniCube } from '../cube/contract.js';
 
 export interface DeviceIdentity {
   /** Serial number printed on the device. */
@@ -46,6 +47,8 @@ export interface CameraHal {
   gnss?: Gnss;
   /** Accelerometer and gyroscope (fall detection); absent on boards without one. */
   imu?: Imu;
+  /** The connector for a mini cube sensor (AXIS TW1201); absent on boards without one. */
+  cube?: MiniCube;
   /** Release every driver. Idempotent. */
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ import { NmeaGnss } from '../gnss/serial-nmea.js';
 import { emulatedImuFor } from '../imu/world-imus.js';
 import type { EmulatedImu } from '../imu/emulated.js';
 import { radioMediumOf, type RadioMedium } from '../radio/medium.js';
+import { EmulatedMiniCube } from '../cube/emulated.js';
 
 const schema: Schema = {
   ...identitySchema('camera'),
@@ -61,6 +62,8 @@ export interface CameraEmulators {
   gnssReceiver: EmulatedGnssReceiver;
   /** The camera's IMU: plays traces (falls, a jump, running) over the wearer's baseline motion. */
   imu: EmulatedImu;
+  /** The camera's mini cube connector: connect(), disconnect(), tap() a cube's button, read its indicator. */
+  cube: EmulatedMiniCube;
 }
 
 /** Where the emulated GNSS receiver is wired (the NMEA driver reads it like a real UART). */
@@ -89,12 +92,13 @@ export async function openEmulatedCamera(raw: Record<string, unknown>, worldIn?:
   gnssReceiver.follow(() => world.position(c.serial));
   const gnss = new NmeaGnss({ serial, path: GNSS_PORT, baudRate: 9600, clock });
   const imu = emulatedImuFor(world, c.serial, clock);
+  const cube = new EmulatedMiniCube({ clock, name: c.serial });
   let closed = false;
   return {
     target: 'camera', board: 'emulated-camera',
     identity: { serial: c.serial, model: c.model, systemId: '' },
-    clock, storage: medium.mount(), net, dockInterface: DOCK_INTERFACE, video, power, buttons, indicators, serial, holster, radio, gnss, imu,
-    emulators: { world, clock, medium, net, video, power, buttons, indicators, serial, holster, holsters: holsterWorldOf(world), radio, radios: radioMediumOf(world), gnssReceiver, imu },
+    clock, storage: medium.mount(), net, dockInterface: DOCK_INTERFACE, video, power, buttons, indicators, serial, holster, radio, gnss, imu, cube,
+    emulators: { world, clock, medium, net, video, power, buttons, indicators, serial, holster, holsters: holsterWorldOf(world), radio, radios: radioMediumOf(world), gnssReceiver, imu, cube },
     async close() {
       if (closed) return;
       closed = true;
@@ -106,6 +110,7 @@ export async function openEmulatedCamera(raw: Record<string, unknown>, worldIn?:
       await radio.close();
       await gnss.close();
       await imu.close();
+      await cube.close();
       gnssReceiver.close();
       await net.close();
       clock.dropAllTimers();

@@ -151,6 +151,22 @@ export class EmulatedGnssReceiver {
     return this.at(this.clock.monotonic());
   }
 
+  /** Degrees of a place (x/y metres are measured from the receiver's origin). */
+  degreesOf(place: Place): { latitude: number; longitude: number } {
+    this.checkPlace(place, 'degreesOf');
+    return this.degrees(place);
+  }
+
+  /** Metres east (x) and north (y) of the receiver's origin of a place in degrees: the inverse of degreesOf. */
+  metresOf(place: { latitude: number; longitude: number }): { x: number; y: number } {
+    this.checkPlace(place, 'metresOf');
+    const lat0 = this.origin.latitude;
+    return {
+      x: ((place.longitude - this.origin.longitude) / DEG) * R * Math.cos(lat0 / DEG),
+      y: ((place.latitude - lat0) / DEG) * R,
+    };
+  }
+
   /** Unplug: stop sending and remove the port (an open driver sees the device go away). */
   close(): void {
     this.timer?.cancel();

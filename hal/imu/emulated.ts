@@ -9,7 +9,7 @@ import { DeviceGoneError } from '../errors.js';
 import { Random } from '../world/random.js';
 import type { Imu, ImuSample } from './contract.js';
 import { ImuBase } from './imu-base.js';
-import { baselineSample, upOf } from './baseline.js';
+import { baselineSample, noise, upOf } from './baseline.js';
 import { ACTIVITIES, shippedTrace, type Baseline, type ImuTrace } from './trace.js';
 
 export interface EmulatedImuOptions {
@@ -154,7 +154,7 @@ export class EmulatedImu extends ImuBase implements Imu {
         this.traceIndex++;
       } else {
         if (this.nextAt > now) return;
-        const s = baselineSample(this.current, this.nextAt - this.baselineStartMs, this.rnd);
+        const s = baselineSample(this.current, this.nextAt - this.baselineStartMs, this.rnd, noise);
         this.push(this.nextAt, s.ax, s.ay, s.az, s.gx, s.gy, s.gz);
         this.nextAt += period;
       }

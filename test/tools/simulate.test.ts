@@ -27,8 +27,20 @@ t.test('npm start: 4 cameras, a shift of incidents, every recording at the refer
   if (ffmpeg) t.equal(s.decoded, s.clips, 'every clip decoded by ffmpeg');
   t.equal(s.destination.kind, 'reference');
   t.ok(existsSync(s.destination.storagePath), 'the destination files are where the summary says');
-  const containers = readdirSync(join(s.destination.storagePath, 'AUTH_scu')).filter((n) => /^officer-\d+_W100-\d{4}_\d{8}T\d{6}Z$/.test(n));
+  const containers = readdirSync(join(s.destination.storagePath, 'AUTH_scu')).filter((n) => /^officer-\d+_W1(20|02|00)-\d{4}_\d{8}T\d{6}Z$/.test(n));
   t.equal(containers.length, s.recordings, 'one container per recording on disk');
+  // Automatic activation reached the destination: the fall, a broadcast chain, GNSS trails on the beat.
+  t.ok(s.fall.arrived, `the fall of ${s.fall.camera} arrived as a Fall recording`);
+  t.ok(s.triggers.Fall >= 1, 'a recording with TriggerOn Fall');
+  t.ok(s.triggers.WirelessBroadcast >= 2, `team mates recorded on the broadcast, the third one through the second (${s.triggers.WirelessBroadcast})`);
+  t.ok(s.triggers.Button >= 1, 'officers pressed record');
+  t.equal(Object.values(s.triggers as Record<string, number>).reduce((a, b) => a + b, 0), s.uploaded, 'every recording has its TriggerOn');
+  t.ok(s.trails >= 1 && s.trailPoints > 10, `GNSS trails uploaded (${s.trails} trails, ${s.trailPoints} points)`);
+  t.equal(s.trailPointsOffBeat, 0, 'every trail point on the beat the camera walked');
+  t.ok(s.located >= 1, 'recordings with TriggerOnLocation');
+  const trailObjects = containers.flatMap((c) => readdirSync(join(s.destination.storagePath, 'AUTH_scu', c)).filter((o) => o.endsWith('_gpstrail.json')));
+  t.equal(trailObjects.length, s.trails, 'the trail objects are on disk at the destination');
+  t.notOk(trailObjects.some((o) => o.includes('_W100-')), 'the W100 (no GNSS) has no trail');
   t.match(r.stderr, /end of shift: \d+ recording\(s\) made/, 'progress goes to stderr with --json');
   rmSync(s.destination.storagePath, { recursive: true, force: true });
 });

@@ -11,6 +11,8 @@ import type { LedPattern } from '../../hal/indicators/contract.js';
 import type { Storage } from '../../hal/storage/contract.js';
 import { EmulatedStorage } from '../../hal/storage/emulated.js';
 import { storedRecordings } from './stored-recordings.js';
+import { storedRecordingLocations, type RigRecordingLocation } from './recording-location.js';
+import { RigGnss } from './gnss-steps.js';
 import { logger, silentLog, type Log } from '../../firmware/common/log.js';
 import { ActivationKit } from '../../hal/radio/activation-kit.js';
 import { radioMediumOf } from '../../hal/radio/medium.js';
@@ -19,6 +21,7 @@ import { startCamera, type CameraOptions, type CameraRuntime } from '../../firmw
 import { SystemAuthority } from '../../firmware/controller/system-authority.js';
 import { REPORTABLE_CAMERA_STATES, cameraState } from './camera-state.js';
 import type { Action, DeviceDecl } from './scenario.js';
+import { applyCubeStep, cubeLed, CUBE_LED, isCubeStep } from './cube-steps.js';
 import type { Answer, RigRecording, RigState, RigTarget } from './target.js';
 
 export const RIG_SYSTEM_ID = 'rig-system';
@@ -60,6 +63,8 @@ export class EmulatedRigTarget implements RigTarget {
   private base = 0;
   /** Failures of button gestures still under way, reported at the next settle. */
   private failures: Error[] = [];
+  /** GNSS steps: sky, outages, walks. */
+  private readonly gnss = new RigGnss(this.world);
 
   constructor(private readonly options: EmulatedTargetOptions = {}) {
     this.world.docks.addStation(RIG_STATION, 1);
@@ -106,9 +111,14 @@ export class EmulatedRigTarget implements RigTarget {
   async apply(action: Action): Promise<void> {
     if (action.kind === 'wait') return;
     if (action.kind === 'kit' || action.kind === 'radio-loss' || action.kind === 'holster') return this.applyWorld(action);
+    if (action.kind === 'gnss' || action.kind === 'walk') {
+      const c = this.camera(action.device);
+      return this.gnss.apply(c.decl.serial, c.hal.emulators.gnssReceiver, action);
+    }
     const cam = this.camera(action.device);
     const buttons = cam.hal.emulators.buttons;
     const track = (p: Promise<void>) => { p.catch((e: Error) => this.failures.push(e)); };
+    if (isCubeStep(action)) return applyCubeStep(cam.decl.name, cam.hal.emulators.cube, action, PRESS_MS, track);
     switch (action.kind) {
       case 'press': track(buttons.tap(action.buttons, PRESS_MS)); return;
       case 'double-press': track(buttons.doublePress(action.buttons)); return;
@@ -139,7 +149,7 @@ export class EmulatedRigTarget implements RigTarget {
         await runtime.stop();
         return;
       }
-      case 'move': this.world.setPosition(cam.decl.serial, { x: action.x, y: action.y }); return;
+      case 'move': this.gnss.stopWalk(cam.decl.serial); this.world.setPosition(cam.decl.serial, { x: action.x, y: action.y }); return;
       case 'motion': track(cam.hal.emulators.imu.playNamed(action.trace).then(() => undefined)); return;
       case 'pair': {
         const runtime = this.running(cam, 'pair');
@@ -206,6 +216,7 @@ export class EmulatedRigTarget implements RigTarget {
   }
 
   async led(device: string, led: string): Promise<Answer<{ pattern: LedPattern; litColor: string | null }>> {
+    if (led === CUBE_LED) return cubeLed(this.camera(device).hal.emulators.cube);
     const ind = this.camera(device).hal.emulators.indicators;
     const cur = ind.current().leds[led];
     if (!cur) throw new Error(`${device} has no LED ${JSON.stringify(led)}; LEDs: ${Object.keys(ind.current().leds).join(', ')}`);
@@ -229,6 +240,27 @@ export class EmulatedRigTarget implements RigTarget {
     return { supported: true, value: this.camera(device).runtime?.behaviour.alerts.map((a) => a.kind) ?? [] };
   }
 
+  /** Each recording's location, opened with the rig's system key as a controller opens it for upload. */
+  async recordingLocations(device: string): Promise<Answer<RigRecordingLocation[]>> {
+    const cam = this.camera(device);
+    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open locations (declare an adopted camera)`);
+    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
+    const receiver = cam.hal.emulators.gnssReceiver;
+    const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
+    return { supported: true, value: await storedRecordingLocations(storage, keys, (p) => receiver.metresOf(p)) };
+  }
+
+  /** Silent mode as the camera's behaviour holds it (off while the camera is off). */
+  async silent(device: string): Promise<Answer<boolean>> {
+    return { supported: true, value: this.camera(device).runtime?.behaviour.state.ctx.silent ?? false };
+  }
+
+  /** Vibration and sound patterns the camera's indicators started since the rig opened its board. */
+  async feedback(device: string): Promise<Answer<number>> {
+    const history = this.camera(device).hal.emulators.indicators.history();
+    return { supported: true, value: history.filter((e) => (e.output === 'vibration' || e.output === 'sound') && e.pattern !== null).length };
+  }
+
   async battery(device: string): Promise<Answer<number>> {
     return { supported: true, value: (await this.camera(device).hal.emulators.power.read()).level };
   }
@@ -241,6 +273,7 @@ export class EmulatedRigTarget implements RigTarget {
       await c.hal.close();
     }
     for (const k of this.kits.values()) await k.close();
+    this.gnss.close();
   }
 
   private camera(device: string): RigCamera {

@@ -182,6 +182,9 @@ export class LinuxRigTarget implements RigTarget {
 
   async apply(action: Action): Promise<void> {
     if (action.kind === 'wait') return;
+    if (action.kind === 'gnss' || action.kind === 'walk') {
+      throw new Error(`${action.kind}: not supported on this target: the real camera's GNSS receiver sees the real sky (move the camera outdoors or use a GNSS simulator on the bench); run this scenario on the emulated target`);
+    }
     if (action.kind === 'kit' || action.kind === 'radio-loss' || action.kind === 'holster') {
       throw new Error(`${action.kind}: the real target cannot change the world (activation kits, radio loss, holster sensors are on the bench, not in software); run this scenario on the emulated target`);
     }
@@ -202,6 +205,7 @@ export class LinuxRigTarget implements RigTarget {
       case 'undock': await this.setDocked(cam, false); return;
       case 'battery': await writeFile(join(cam.batteryDir, 'capacity'), `${action.percent}\n`); return;
       case 'clock': throw new Error(`clock: ${cam.decl.name} runs on its real clock; the rig cannot move it (set the board's RTC and reboot instead)`);
+      case 'cube': throw new Error(`cube: the linux-camera board has no mini cube connector driver; plug the cube in by hand on a bench, or run this scenario on the emulated target`);
       case 'power-cut': {
         const child = this.running(cam, 'power-cut');
         child.kill('SIGKILL');
@@ -221,6 +225,16 @@ export class LinuxRigTarget implements RigTarget {
         if (cam.child) throw new Error(`power-on: ${cam.decl.name} is already on`);
         await this.boot(cam);
         return;
+      case 'move':
+      case 'motion':
+      case 'pair':
+        // The wearer's position and motion, and the system's holster pairings, are not the
+        // camera's interfaces: on a bench they are the camera's surroundings.
+        throw new Error(`${action.kind}: not supported on this target: the real camera's ${action.kind === 'pair' ? 'holster pairings come from its system controller at a dock' : action.kind === 'move' ? 'position is where it is on the bench' : 'IMU feels the real wearer (play a trace on a motion table)'}; run this scenario on the emulated target`);
+      default: {
+        const never: never = action;
+        throw new Error(`${(never as Action).kind}: not supported on this target`);
+      }
     }
   }
 

@@ -5,6 +5,7 @@
 import {
   ScenarioError, type Action, type DeviceDecl, type Expectation, type RecordingPick, type RigRecorderSettings, type Scenario, type TimedStep,
 } from './scenario.js';
+import { parseGnssAction, parseLocationExpectation, parseWalkAction } from './parse-location.js';
 
 const TIME_HINT = 'a time like 12s, 1m30s or 500ms';
 const DURATION_RE = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/;
@@ -13,10 +14,10 @@ const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
 const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config', 'position', 'evaluation'] as const;
-const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'wait', 'expect'] as const;
+const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'wait', 'expect'] as const;
 const POINT_RE = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
 const HOLSTER_OPS = ['add', 'move', 'unholster', 'holster', 'power-on', 'power-off'] as const;
-const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery'] as const;
+const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery', 'silent', 'feedback'] as const;
 
 /** `12s`, `1m30s`, `500ms`, `1.5s`, `2h` in ms, or undefined when it is not a time. */
 export function parseDuration(text: string): number | undefined {
@@ -258,6 +259,14 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         step = { type: 'action', action: { kind: 'motion', device: d, trace } };
         break;
       }
+      case 'cube': {
+        const d = device();
+        const op = next();
+        if (op !== 'connect' && op !== 'disconnect') throw expected('cube', 'connect or disconnect (a mini cube sensor plugged in or pulled out)', op);
+        end('cube');
+        step = { type: 'action', action: { kind: 'cube', device: d, connected: op === 'connect' } };
+        break;
+      }
       case 'pair': {
         const d = device();
         const serial = holsterSerial('pair');
@@ -265,10 +274,17 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         step = { type: 'action', action: { kind: 'pair', device: d, serial } };
         break;
       }
+      case 'gnss': case 'walk': {
+        const d = device();
+        const lend = { next, peek, expected, duration, point };
+        step = { type: 'action', action: word === 'gnss' ? parseGnssAction(d, lend) : parseWalkAction(d, lend) };
+        end(word);
+        break;
+      }
       case 'expect': {
         const d = device();
-        step = { type: 'expect', expect: parseExpectation(d, next, peek, rest, bad, expected, { duration, count, percent }) };
-        end(`expect ${step.expect.kind === 'recording-time' || step.expect.kind === 'recording-fact' ? 'recording' : step.expect.kind}`);
+        step = { type: 'expect', expect: parseExpectation(d, next, peek, rest, bad, expected, { duration, count, percent, point }) };
+        end(`expect ${step.expect.kind.startsWith('recording-') ? 'recording' : step.expect.kind}`);
         break;
       }
       default:
@@ -355,7 +371,7 @@ function parseDevice(words: string[], devices: DeviceDecl[], bad: Bad, expected:
 
 function parseExpectation(
   device: string, next: () => string | undefined, peek: () => string | undefined, _rest: () => string[], bad: Bad, expected: Expected,
-  p: { duration: (f: string, hint?: string) => number; count: (f: string) => number; percent: (f: string) => number },
+  p: { duration: (f: string, hint?: string) => number; count: (f: string) => number; percent: (f: string) => number; point: (f: string) => { x: number; y: number } },
 ): Expectation {
   const what = next();
   switch (what) {
@@ -408,7 +424,8 @@ function parseExpectation(
         if (property === 'status' && !(RECORDING_STATUSES as readonly string[]).includes(value)) throw expected('status', oneOf(RECORDING_STATUSES), value);
         return { kind: 'recording-fact', device, pick, property, value };
       }
-      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off or user', property);
+      if (property === 'location' || property === 'trail') return parseLocationExpectation(device, pick, property, { next, peek, expected, duration: p.duration, point: p.point });
+      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off, user, location or trail', property);
     }
     case 'bookmarks':
       return { kind: 'bookmarks', device, count: p.count('bookmarks') };
@@ -422,6 +439,13 @@ function parseExpectation(
       if (!m) throw expected('alert', 'nothing, or how many times at least like x2', times);
       next();
       return { kind: 'alert', device, alert, times: Number(m[1]) };
+    }
+    case 'feedback':
+      return { kind: 'feedback', device, count: p.count('feedback') };
+    case 'silent': {
+      const onOff = next();
+      if (onOff !== 'on' && onOff !== 'off') throw expected('silent', 'on or off', onOff);
+      return { kind: 'silent', device, on: onOff === 'on' };
     }
     case 'battery': {
       const percent = p.percent('battery');

@@ -5,6 +5,7 @@
 import { formatMs } from './parse.js';
 import type { Expectation, RecordingPick, Scenario } from './scenario.js';
 import type { Answer, RigRecording, RigTarget } from './target.js';
+import { isLocationExpectation, locationUnmet } from './location-checks.js';
 
 export interface RunFailure {
   line: number;
@@ -87,6 +88,11 @@ function pick(list: RigRecording[], which: RecordingPick): RigRecording {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 
 async function check(target: RigTarget, x: Expectation): Promise<void> {
+  if (isLocationExpectation(x)) {
+    const why = await locationUnmet(target, x);
+    if (why !== undefined) throw new Unmet(why);
+    return;
+  }
   switch (x.kind) {
     case 'state': {
       const s = await target.state(x.device, x.state);
@@ -135,6 +141,18 @@ async function check(target: RigTarget, x: Expectation): Promise<void> {
       const list = answer(await target.alerts(x.device));
       const seen = list.filter((a) => a === x.alert).length;
       if (seen < (x.times ?? 1)) throw new Unmet(`expected alert ${x.alert}${x.times ? ` at least ${x.times} times (saw it ${seen})` : ''}, saw ${list.join(', ') || 'none'}`);
+      return;
+    }
+    case 'feedback': {
+      if (!target.feedback) throw unsupported('played feedback on this target');
+      const n = answer(await target.feedback(x.device));
+      if (n !== x.count) throw new Unmet(`expected ${x.count} vibration/sound pattern(s) played, saw ${n}`);
+      return;
+    }
+    case 'silent': {
+      if (!target.silent) throw unsupported('silent mode on this target');
+      const on = answer(await target.silent(x.device));
+      if (on !== x.on) throw new Unmet(`expected silent mode ${x.on ? 'on' : 'off'}, saw ${on ? 'on' : 'off'}`);
       return;
     }
     case 'battery': {

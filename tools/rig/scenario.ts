@@ -69,7 +69,14 @@ export type Action =
   /** The wearer moves as a shipped IMU trace (fall-forward, jump, running, drop, ...). */
   | { kind: 'motion'; device: string; trace: string }
   /** "Pair (Holster sensor)": the system gives the camera's user this sensor to pair (as at a dock). */
-  | { kind: 'pair'; device: string; serial: string };
+  | { kind: 'pair'; device: string; serial: string }
+  /** A mini cube sensor (AXIS TW1201) plugged into / pulled out of the camera; its button is `cube-record`. */
+  | { kind: 'cube'; device: string; connected: boolean }
+  /** The camera's emulated GNSS receiver: open or blocked sky, or no fix for a while from now. */
+  | { kind: 'gnss'; device: string; op: 'sky'; sky: 'open' | 'blocked' }
+  | { kind: 'gnss'; device: string; op: 'outage'; forMs: number }
+  /** The camera walks in a straight line to (x, y) metres, arriving `inMs` later (its position moves each second). */
+  | { kind: 'walk'; device: string; x: number; y: number; inMs: number };
 
 export type RecordingPick = number | 'last';
 
@@ -81,7 +88,16 @@ export type Expectation =
   | { kind: 'recording-fact'; device: string; pick: RecordingPick; property: 'status' | 'trigger-on' | 'trigger-off' | 'user'; value: string }
   | { kind: 'bookmarks'; device: string; count: number }
   | { kind: 'alert'; device: string; alert: string; times?: number }
-  | { kind: 'battery'; device: string; percent: number; tolerance: number };
+  | { kind: 'battery'; device: string; percent: number; tolerance: number }
+  /** Silent mode (profile "Allow silent mode"): front recording indicator and alerts off. */
+  | { kind: 'silent'; device: string; on: boolean }
+  /** Vibration and sound patterns the camera played since the rig started it (a beep-and-vibrate alert is 2). */
+  | { kind: 'feedback'; device: string; count: number }
+  /** A recording's sealed location: a trigger's location near (x, y) within `withinM` metres, or none (`near` absent); `which: 'any'` with no `near`: no location at all. */
+  | { kind: 'recording-location'; device: string; pick: RecordingPick; which: 'trigger-on' | 'trigger-off' | 'any'; near?: { x: number; y: number }; withinM: number }
+  /** A recording's GNSS trail: `count` points (at least, with `atLeast`), or its last point near (x, y). */
+  | { kind: 'recording-trail'; device: string; pick: RecordingPick; count: number; atLeast: boolean }
+  | { kind: 'recording-trail-end'; device: string; pick: RecordingPick; near: { x: number; y: number }; withinM: number };
 
 export interface TimedStep {
   line: number;

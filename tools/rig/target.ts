@@ -4,6 +4,7 @@
  */
 import type { LedPattern } from '../../hal/indicators/contract.js';
 import type { Action, DeviceDecl } from './scenario.js';
+import type { RigRecordingLocation } from './recording-location.js';
 
 /** An answer, or the admission that this target cannot tell yet (the expectation then fails). */
 export type Answer<T> = { supported: true; value: T } | { supported: false; what: string };
@@ -50,6 +51,12 @@ export interface RigTarget {
   /** Alerts the device is showing or has shown, by name. */
   alerts(device: string): Promise<Answer<string[]>>;
   battery(device: string): Promise<Answer<number>>;
+  /** Whether the camera is in silent mode (a target without it: the expectation is not supported). */
+  silent?(device: string): Promise<Answer<boolean>>;
+  /** Vibration and sound patterns played since the rig started the device. */
+  feedback?(device: string): Promise<Answer<number>>;
+  /** Each recording's sealed location opened, in world metres (oldest first); a target without it cannot check location. */
+  recordingLocations?(device: string): Promise<Answer<RigRecordingLocation[]>>;
   /** Release every device (orderly stop). */
   close(): Promise<void>;
 }

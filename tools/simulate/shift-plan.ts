@@ -41,13 +41,17 @@ function generator(seed: number): () => number {
   };
 }
 
-/** Incidents for `cameras` cameras over `shiftMs`: at least one per camera, never overlapping on one camera. */
-export function planShift(cameras: number, shiftMs: number, seed: number): Incident[] {
+/**
+ * Incidents for `cameras` cameras over `shiftMs`: at least one per camera, never overlapping on
+ * one camera, one every `meanGapMs` per camera on average (the simulator's teams share them: a
+ * team mate's incident records on every camera of the team through wireless broadcast).
+ */
+export function planShift(cameras: number, shiftMs: number, seed: number, meanGapMs = MEAN_GAP_MS): Incident[] {
   const random = generator(seed);
   const out: Incident[] = [];
   const lastEnd = shiftMs - END_MARGIN_MS;
   for (let c = 0; c < cameras; c++) {
-    let t = FIRST_START_MS + random() * Math.min(MEAN_GAP_MS, Math.max(0, lastEnd - FIRST_START_MS - MAX_LENGTH_MS));
+    let t = FIRST_START_MS + random() * Math.min(meanGapMs, Math.max(0, lastEnd - FIRST_START_MS - MAX_LENGTH_MS));
     for (;;) {
       const length = Math.round(MIN_LENGTH_MS + random() * (MAX_LENGTH_MS - MIN_LENGTH_MS));
       const fits = t + length <= lastEnd;
@@ -59,7 +63,7 @@ export function planShift(cameras: number, shiftMs: number, seed: number): Incid
       }
       out.push({ camera: c, startMs: Math.round(t), lengthMs: length });
       // Next incident after this one, its postbuffer and a full prebuffer.
-      t += length + 2 * 60_000 + random() * 2 * MEAN_GAP_MS;
+      t += length + 2 * 60_000 + random() * 2 * meanGapMs;
     }
   }
   return out.sort((a, b) => a.startMs - b.startMs || a.camera - b.camera);

@@ -6,7 +6,7 @@
 import type { AppendFile, Storage } from '../../../hal/storage/contract.js';
 import { MAX_SEALED_LOCATION_BYTES } from '../../../protocols/manifest.js';
 import { DEFAULT_RECORDINGS_ROOT } from '../../common/evidence/layout.js';
-import { LOCATION_FRAME_BYTES, sealLocationRecord, wholeLocationFrames, type LocationRecord } from './sealed-location.js';
+import { LOCATION_FRAME_BYTES, sealLocationRecord, wholeLocationFrames, type LocationRecord } from '../../common/evidence/sealed-location.js';
 
 export const LOCATION_FILE = 'location';
 /** Most records one log takes (MAX_TRAIL_POINTS plus trigger records fit well below this). */

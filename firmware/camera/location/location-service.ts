@@ -9,7 +9,7 @@ import type { AccessUnit } from '../../../hal/video/contract.js';
 import type { Log } from '../../common/log.js';
 import type { RecordingBegin, RecordingEnd, RecordingSink } from '../recorder/recorder.js';
 import { judgeFix, nearestFix, receiverWanted, trailTakes, TRIGGER_FIX_WINDOW_MS, type LocationMode } from './location-policy.js';
-import type { LocationPoint, LocationRecord } from './sealed-location.js';
+import type { LocationPoint, LocationRecord } from '../../common/evidence/sealed-location.js';
 
 /** Where records go: EvidenceSink.addLocation. */
 export interface LocationSink {

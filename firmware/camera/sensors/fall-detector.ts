@@ -137,6 +137,38 @@ function confirm(state: FallDetectorState, phase: Extract<FallPhase, { kind: 'co
   return { state: { ...state, phase: { ...phase, stillSince: since }, lastMs: t } };
 }
 
+/**
+ * Take a batch of samples: the same as stepFall over each in turn (same events in order, same
+ * final state), without a new state per sample while nothing happens. A worn camera sends 100
+ * samples a second for a whole shift and nearly all of them only move the upright reference:
+ * those are folded in place, every other sample goes through stepFall. `state` is not changed.
+ */
+export function stepFalls(state: FallDetectorState, samples: readonly ImuSample[], onEvent: (e: FallEvent) => void, th: FallThresholds = DEFAULT_FALL_THRESHOLDS): FallDetectorState {
+  let st = state;
+  // While `quiet`, the reference and the last time are in r0..r2 and last, not yet in st.
+  let quiet = false;
+  let r0 = 0, r1 = 0, r2 = 0, last = 0;
+  for (const s of samples) {
+    const ref = st.reference;
+    if (st.phase.kind === 'watching' && st.low === undefined && ref !== undefined && Number.isFinite(s.ax) && Number.isFinite(s.ay) && Number.isFinite(s.az) && Number.isFinite(s.timeMs)) {
+      const lastMs = quiet ? last : st.lastMs;
+      if ((lastMs === undefined || s.timeMs >= lastMs) && norm(s.ax, s.ay, s.az) / G >= th.freeFallBelowG) {
+        if (!quiet) { quiet = true; r0 = ref[0]; r1 = ref[1]; r2 = ref[2]; }
+        const dt = lastMs === undefined ? 0 : Math.min(s.timeMs - lastMs, th.referenceTauMs);
+        const a = dt / (th.referenceTauMs + dt);
+        r0 = r0 + a * (s.ax - r0); r1 = r1 + a * (s.ay - r1); r2 = r2 + a * (s.az - r2);
+        last = s.timeMs;
+        continue;
+      }
+    }
+    if (quiet) { st = { ...st, reference: [r0, r1, r2], lastMs: last }; quiet = false; }
+    const r = stepFall(st, s, th);
+    st = r.state;
+    if (r.event) onEvent(r.event);
+  }
+  return quiet ? { ...st, reference: [r0, r1, r2], lastMs: last } : st;
+}
+
 /** Run the detector over samples; the events in order. */
 export function detectFalls(samples: Iterable<ImuSample>, th: FallThresholds = DEFAULT_FALL_THRESHOLDS): FallEvent[] {
   let state = initialFallState();

@@ -6,7 +6,7 @@
 import type { Clock } from '../../../hal/clock/contract.js';
 import type { HalError } from '../../../hal/errors.js';
 import type { Imu, ImuSample } from '../../../hal/imu/contract.js';
-import { initialFallState, stepFall, type FallDetectorState, type FallEvent } from './fall-detector.js';
+import { initialFallState, stepFalls, type FallDetectorState, type FallEvent } from './fall-detector.js';
 import { fallThresholds, type FallThresholds } from './fall-thresholds.js';
 import type { CameraProfile } from '../profile/profile.js';
 
@@ -101,13 +101,11 @@ export class FallWatch {
   }
 
   private take(batch: readonly ImuSample[]): void {
-    for (const s of batch) {
+    if (!this.unsubscribe) return;
+    this.counts.samples += batch.length;
+    this.state = stepFalls(this.state, batch, (e) => {
+      // A callback may stop the watch: the batch's later events are not reported then.
       if (!this.unsubscribe) return;
-      this.counts.samples++;
-      const r = stepFall(this.state, s, this.thresholds);
-      this.state = r.state;
-      const e = r.event;
-      if (!e) continue;
       if (e.kind === 'fall') {
         this.counts.falls++;
         this.counts.lastFallAtMs = e.atMs;
@@ -117,6 +115,6 @@ export class FallWatch {
         this.counts.drops++;
         this.callbacks.onDrop?.(e.atMs, e);
       }
-    }
+    }, this.thresholds);
   }
 }

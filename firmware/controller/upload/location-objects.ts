@@ -5,7 +5,7 @@
  */
 import type { Recording } from '../../../protocols/manifest.js';
 import { formatLocation } from '../../camera/location/location-text.js';
-import { openSealedLocation, type LocationPoint, type RecordingLocation } from '../../camera/location/sealed-location.js';
+import { openSealedLocation, type LocationPoint, type RecordingLocation } from '../../common/evidence/sealed-location.js';
 import { gnssTrailObjectName } from '../destination/names.js';
 import type { Metadata } from '../destination/swift-client.js';
 

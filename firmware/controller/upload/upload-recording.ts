@@ -17,7 +17,7 @@ import { hasCapability, withBackoff, type BackoffOptions, type Capabilities, typ
 import { bookmarkObjects } from './bookmark-objects.js';
 import { clipBody, wholeClipPrefixLength } from './clip-body.js';
 import { gnssTrailObject, locationMetadata, recordingLocation } from './location-objects.js';
-import type { RecordingLocation } from '../../camera/location/sealed-location.js';
+import type { RecordingLocation } from '../../common/evidence/sealed-location.js';
 import { CLIP_CIPHER, CLIP_TAG_BYTES, clipKeyDocument, encryptClip, newClipKey } from './clip-encryption.js';
 
 /** The container name's user segment for a recording made without a user assigned. */

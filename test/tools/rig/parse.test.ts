@@ -100,3 +100,61 @@ t.test('profile files: camera profiles checked against the model, inline setting
   t.match(bad, /prebuffer\.lengthS/, 'a 120 s prebuffer at 1080p on a W100 is refused');
   await t.rejects(loadScenario(join(dir, 'missing.rig')), { message: /^missing\.rig:1: profile: none\.json: ENOENT/ });
 });
+
+t.test('GNSS steps and location expectations', async (t) => {
+  const s = parseScenario([
+    'device cam1 model=W102',
+    'at 1s gnss cam1 sky blocked',
+    'gnss cam1 sky open',
+    'at 2s gnss cam1 outage 1m30s',
+    'walk cam1 to 100,-20.5 in 1m',
+    'at 3m expect cam1 recording 1 location trigger-on near 100,0',
+    'expect cam1 recording last location trigger-off near -5,5 within 25m',
+    'expect cam1 recording 2 location trigger-on none',
+    'expect cam1 recording 1 location none',
+    'expect cam1 recording 1 trail 25+ points',
+    'expect cam1 recording 1 trail 0 points',
+    'expect cam1 recording 1 trail ends near 100,0 within 3',
+  ].join('\n'), 'g.rig');
+  t.same(s.steps.map((x) => x.step.type === 'action' ? x.step.action : x.step.expect), [
+    { kind: 'gnss', device: 'cam1', op: 'sky', sky: 'blocked' },
+    { kind: 'gnss', device: 'cam1', op: 'sky', sky: 'open' },
+    { kind: 'gnss', device: 'cam1', op: 'outage', forMs: 90_000 },
+    { kind: 'walk', device: 'cam1', x: 100, y: -20.5, inMs: 60_000 },
+    { kind: 'recording-location', device: 'cam1', pick: 1, which: 'trigger-on', near: { x: 100, y: 0 }, withinM: 10 },
+    { kind: 'recording-location', device: 'cam1', pick: 'last', which: 'trigger-off', near: { x: -5, y: 5 }, withinM: 25 },
+    { kind: 'recording-location', device: 'cam1', pick: 2, which: 'trigger-on', withinM: 0 },
+    { kind: 'recording-location', device: 'cam1', pick: 1, which: 'any', withinM: 0 },
+    { kind: 'recording-trail', device: 'cam1', pick: 1, count: 25, atLeast: true },
+    { kind: 'recording-trail', device: 'cam1', pick: 1, count: 0, atLeast: false },
+    { kind: 'recording-trail-end', device: 'cam1', pick: 1, near: { x: 100, y: 0 }, withinM: 3 },
+  ]);
+  t.equal(s.steps[3]!.atMs, 2000, 'a walk takes no scenario time: later steps run while it goes on');
+
+  const malformed: [string, string][] = [
+    ['gnss cam1 sky cloudy', 'scenario.rig:2: sky: expected open or blocked, got "cloudy"'],
+    ['gnss cam1 jam', 'scenario.rig:2: gnss: expected "sky open", "sky blocked" or "outage DURATION", got "jam"'],
+    ['gnss cam1 outage long', 'scenario.rig:2: outage: expected how long there is no fix, like 30s or 2m, got "long"'],
+    ['gnss cam1 outage 0s', 'scenario.rig:2: outage: expected a duration above 0 like 30s, got "0s"'],
+    ['gnss cam1 sky open now', 'scenario.rig:2: gnss: unexpected "now" after the end of the step'],
+    ['gnss cam9 sky open', 'scenario.rig:2: device: "cam9" is not declared; declared: cam1'],
+    ['walk cam1 100,0 in 1m', 'scenario.rig:2: walk: expected "to X,Y in DURATION", got "100,0"'],
+    ['walk cam1 to north in 1m', 'scenario.rig:2: to: expected a position X,Y in metres like 40,0, got "north"'],
+    ['walk cam1 to 100,0', 'scenario.rig:2: walk: expected "in DURATION" after the place (how long the walk takes), got nothing'],
+    ['walk cam1 to 100,0 in soon', 'scenario.rig:2: in: expected how long the walk takes, like 1m or 30s, got "soon"'],
+    ['expect cam1 recording 1 location somewhere', 'scenario.rig:2: location: expected trigger-on, trigger-off or none, got "somewhere"'],
+    ['expect cam1 recording 1 location trigger-on at 1,2', 'scenario.rig:2: trigger-on: expected "near X,Y [within METRES]" or none, got "at"'],
+    ['expect cam1 recording 1 location trigger-off near here', 'scenario.rig:2: near: expected a position X,Y in metres like 40,0, got "here"'],
+    ['expect cam1 recording 1 location trigger-on near 1,2 within far', 'scenario.rig:2: within: expected a distance in metres like 25m, got "far"'],
+    ['expect cam1 recording 1 location trigger-on near 1,2 about 5m', 'scenario.rig:2: near: expected "within METRES" like within 25m, or nothing (within 10 m), got "about"'],
+    ['expect cam1 recording 1 location none please', 'scenario.rig:2: expect recording: unexpected "please" after the end of the step'],
+    ['expect cam1 recording 1 trail many points', 'scenario.rig:2: trail: expected how many points like 5 or 5+ (at least), or "ends near X,Y", got "many"'],
+    ['expect cam1 recording 1 trail 5', 'scenario.rig:2: trail: expected "points" after the count, got nothing'],
+    ['expect cam1 recording 1 trail ends at 1,2', 'scenario.rig:2: ends: expected "near X,Y [within METRES]", got "at"'],
+  ];
+  for (const [step, message] of malformed) {
+    const e = t.throws(() => parseScenario(`device cam1 model=W102\n${step}`)) as unknown;
+    t.ok(e instanceof ScenarioError, step);
+    t.equal((e as Error).message, message, step);
+  }
+});

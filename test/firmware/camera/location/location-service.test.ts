@@ -6,7 +6,7 @@
 import t from 'tap';
 import { generateSystemKeyPair, listRecordings, openRecording, openRecordingKey, recoverRecordings, EvidenceError } from '../../../../firmware/common/evidence/index.js';
 import { readSealedLocation } from '../../../../firmware/camera/location/location-log.js';
-import { openSealedLocation, type RecordingLocation } from '../../../../firmware/camera/location/sealed-location.js';
+import { openSealedLocation, type RecordingLocation } from '../../../../firmware/common/evidence/sealed-location.js';
 import { TRIGGER_FIX_WINDOW_MS } from '../../../../firmware/camera/location/location-policy.js';
 import type { Storage } from '../../../../hal/storage/contract.js';
 import type { SystemKeyPair } from '../../../../firmware/common/evidence/index.js';

@@ -1,7 +1,7 @@
 /** The fall detector at the edge of each threshold, built from exact sample sequences at 100 Hz. */
 import t from 'tap';
 import { STANDARD_GRAVITY as G, type ImuSample } from '../../../../hal/imu/contract.js';
-import { detectFalls, initialFallState, stepFall, type FallEvent } from '../../../../firmware/camera/sensors/fall-detector.js';
+import { detectFalls, initialFallState, stepFall, stepFalls, type FallEvent } from '../../../../firmware/camera/sensors/fall-detector.js';
 import { DEFAULT_FALL_THRESHOLDS as TH, fallThresholds } from '../../../../firmware/camera/sensors/fall-thresholds.js';
 
 interface Shape {
@@ -158,4 +158,30 @@ t.test('thresholds: overrides checked, every problem named', async (t) => {
   t.throws(() => fallThresholds({ impactAboveG: 0.9 }), /above 1 g/);
   t.throws(() => fallThresholds({ confirmMs: 6000 }), /must fit in lieWithinMs/);
   t.ok(Object.isFrozen(TH));
+});
+
+t.test('stepFalls over a batch is stepFall over each sample: same events, same final state', async (t) => {
+  const { shippedTrace, TRACE_KINDS } = await import('../../../../hal/imu/trace.js');
+  const fold = (samples: readonly ImuSample[]) => {
+    let state = initialFallState();
+    const events: FallEvent[] = [];
+    for (const s of samples) { const r = stepFall(state, s); state = r.state; if (r.event) events.push(r.event); }
+    return { state, events };
+  };
+  const batched = (samples: readonly ImuSample[], size: number) => {
+    let state = initialFallState();
+    const events: FallEvent[] = [];
+    for (let i = 0; i < samples.length; i += size) state = stepFalls(state, samples.slice(i, i + size), (e) => events.push(e));
+    return { state, events };
+  };
+  // Shipped traces, scripted edges, and samples the detector must ignore (NaN, out of order).
+  const inputs: [string, ImuSample[]][] = TRACE_KINDS.map((k) => [k, shippedTrace(k).samples.map((s, i) => ({ timeMs: i * 10, ...s }))]);
+  inputs.push(['scripted fall', script().samples], ['dropped', script({ spin: TH.tumbleAboveRadS }).samples]);
+  const messy = script().samples.flatMap((s, i) => i % 97 === 0 ? [s, { ...s, ax: NaN }, { ...s, timeMs: s.timeMs - 50 }] : [s]);
+  inputs.push(['with NaN and late samples', messy]);
+  for (const [name, samples] of inputs) {
+    const want = fold(samples);
+    for (const size of [1, 7, 100, samples.length]) t.same(batched(samples, size), want, `${name}, batches of ${size}`);
+  }
+  t.ok(fold(script().samples).events.some((e) => e.kind === 'fall'), 'the comparison includes a fall');
 });

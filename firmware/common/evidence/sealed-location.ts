@@ -2,11 +2,11 @@
  * The sealed location data of one recording: fixed-size location records, each sealed with a key
  * derived from the recording key (ChaCha20-Poly1305, recording id, a 'location' label and the
  * record index bound), framed so it can be appended durably while the recording runs. Shared by
- * the camera (sealing) and the controller (opening); the byte layout is in README.md.
+ * the camera (sealing) and the controller (opening); the byte layout is in firmware/camera/location/README.md.
  */
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
-import { EvidenceError } from '../../common/evidence/errors.js';
-import { CHUNK_TAG_BYTES, RECORDING_ID_BYTES, RECORDING_KEY_BYTES } from '../../common/evidence/envelope.js';
+import { EvidenceError } from './errors.js';
+import { CHUNK_TAG_BYTES, RECORDING_ID_BYTES, RECORDING_KEY_BYTES } from './envelope.js';
 
 export type LocationRecordKind = 'trigger-on' | 'trigger-off' | 'trail' | 'closed';
 

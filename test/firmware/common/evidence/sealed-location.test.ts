@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { EvidenceError } from '../../../../firmware/common/evidence/index.js';
 import {
   LOCATION_FRAME_BYTES, locationKeyOf, openSealedLocation, sealLocationRecord, wholeLocationFrames, type LocationRecord,
-} from '../../../../firmware/camera/location/sealed-location.js';
+} from '../../../../firmware/common/evidence/sealed-location.js';
 
 const key = new Uint8Array(randomBytes(32));
 const id = new Uint8Array(randomBytes(16));
