@@ -25,7 +25,7 @@ export async function simulatedShift(cameras: number): Promise<Row[]> {
   say(`  ${cameras} cameras: shift ${many.shiftWallSeconds} s, offload+upload ${many.offloadWallSeconds} s (${(many.bytes / 1e6).toFixed(0)} MB), whole run ${many.wallSeconds} s, ${many.recordings} recordings, lost ${many.lost}, corrupt ${many.corrupt}`);
   return [
     {
-      target: `${cameras}-camera 10 h virtual shift (record with prebuffer; simulate.mjs)`, measured: `${many.shiftWallSeconds.toFixed(1)} s wall`,
+      target: `${cameras}-camera 10 h virtual shift (teams walking with GNSS, broadcast chains, fall watch at 100 Hz on the leads; simulate.mjs)`, measured: `${many.shiftWallSeconds.toFixed(1)} s wall`,
       baseline: `1 camera ${one.shiftWallSeconds.toFixed(1)} s`, ratio: (many.shiftWallSeconds / Math.max(one.shiftWallSeconds, 0.01)).toFixed(1), limit: '<= 60 s', ok: many.shiftWallSeconds <= 60 && many.lost === 0,
     },
     {
