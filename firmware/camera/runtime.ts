@@ -87,6 +87,8 @@ export interface CameraRuntime {
   readonly assignment: AppliedAssignment | undefined;
   /** The user recordings are made for now ('' = unassigned). */
   readonly user: string;
+  /** Battery and free storage now (what the camera reports at a dock for self-assign readiness). */
+  readiness(): Promise<{ batteryPercent: number; storageFreePercent: number }>;
   /** Take the system's assignment, as at a dock (the dock session calls this; so does the HIL rig acting as the system). */
   assign(m: CameraAssignment): Promise<CameraAssignmentResult>;
   /** Unholster detection, on boards with a holster link. */
@@ -442,6 +444,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     get broadcast() { return broadcast; },
     location,
     get user() { return user; },
+    readiness,
     assign,
     async recordings() {
       const counts: StoredRecordings = { open: 0, closed: 0, interrupted: 0 };

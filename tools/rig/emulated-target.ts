@@ -130,6 +130,7 @@ export class EmulatedRigTarget implements RigTarget {
       case 'dock': this.dock(cam, action.bay); return;
       case 'undock': this.world.docks.undock(cam.decl.serial); return;
       case 'battery': cam.hal.emulators.power.setLevel(action.percent); return;
+      case 'storage': cam.hal.emulators.medium.setUsedPercent(action.usedPercent); return;
       case 'clock': {
         const clock = cam.hal.emulators.clock;
         clock.setWallClock(clock.now() + action.forwardMs);
@@ -248,6 +249,13 @@ export class EmulatedRigTarget implements RigTarget {
     const receiver = cam.hal.emulators.gnssReceiver;
     const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
     return { supported: true, value: await storedRecordingLocations(storage, keys, (p) => receiver.metresOf(p)) };
+  }
+
+  /** Battery and free storage as the camera's runtime reports them at a dock (unknown while the camera is off). */
+  async readiness(device: string): Promise<Answer<{ batteryPercent: number; storageFreePercent: number }>> {
+    const runtime = this.camera(device).runtime;
+    if (!runtime) throw new Error(`${device} is off: it reports its battery and storage only while on`);
+    return { supported: true, value: await runtime.readiness() };
   }
 
   /** Silent mode as the camera's behaviour holds it (off while the camera is off). */

@@ -205,6 +205,7 @@ export class LinuxRigTarget implements RigTarget {
       case 'undock': await this.setDocked(cam, false); return;
       case 'battery': await writeFile(join(cam.batteryDir, 'capacity'), `${action.percent}\n`); return;
       case 'clock': throw new Error(`clock: ${cam.decl.name} runs on its real clock; the rig cannot move it (set the board's RTC and reboot instead)`);
+      case 'storage': throw new Error(`storage: ${cam.decl.name} has real flash; the rig cannot fill it from outside (copy files onto the camera's storage on a bench instead)`);
       case 'cube': throw new Error(`cube: the linux-camera board has no mini cube connector driver; plug the cube in by hand on a bench, or run this scenario on the emulated target`);
       case 'power-cut': {
         const child = this.running(cam, 'power-cut');

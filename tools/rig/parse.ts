@@ -14,10 +14,10 @@ const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
 const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config', 'position', 'evaluation'] as const;
-const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'wait', 'expect'] as const;
+const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'storage', 'wait', 'expect'] as const;
 const POINT_RE = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
 const HOLSTER_OPS = ['add', 'move', 'unholster', 'holster', 'power-on', 'power-off'] as const;
-const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery', 'silent', 'feedback'] as const;
+const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery', 'silent', 'feedback', 'self-assign'] as const;
 
 /** `12s`, `1m30s`, `500ms`, `1.5s`, `2h` in ms, or undefined when it is not a time. */
 export function parseDuration(text: string): number | undefined {
@@ -201,6 +201,15 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         const p = percent('battery');
         end('battery');
         step = { type: 'action', action: { kind: 'battery', device: d, percent: p } };
+        break;
+      }
+      case 'storage': {
+        const d = device();
+        const p = percent('storage');
+        const used = next();
+        if (used !== 'used') throw expected('storage', '"used" after the percentage, like 50% used', used);
+        end('storage');
+        step = { type: 'action', action: { kind: 'storage', device: d, usedPercent: p } };
         break;
       }
       case 'move': {
@@ -442,6 +451,11 @@ function parseExpectation(
     }
     case 'feedback':
       return { kind: 'feedback', device, count: p.count('feedback') };
+    case 'self-assign': {
+      const v = next();
+      if (v !== 'ready' && v !== 'not-ready') throw expected('self-assign', 'ready or not-ready', v);
+      return { kind: 'self-assign', device, ready: v === 'ready' };
+    }
     case 'silent': {
       const onOff = next();
       if (onOff !== 'on' && onOff !== 'off') throw expected('silent', 'on or off', onOff);

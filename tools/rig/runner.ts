@@ -2,6 +2,7 @@
  * The rig's runner: walks a scenario's steps in time order against a RigTarget, prints each step
  * and expectation as it goes, and stops at the first unmet expectation (or failed step), naming it.
  */
+import { selfAssignReadiness } from '../../firmware/common/self-assign.js';
 import { formatMs } from './parse.js';
 import type { Expectation, RecordingPick, Scenario } from './scenario.js';
 import type { Answer, RigRecording, RigTarget } from './target.js';
@@ -147,6 +148,14 @@ async function check(target: RigTarget, x: Expectation): Promise<void> {
       if (!target.feedback) throw unsupported('played feedback on this target');
       const n = answer(await target.feedback(x.device));
       if (n !== x.count) throw new Unmet(`expected ${x.count} vibration/sound pattern(s) played, saw ${n}`);
+      return;
+    }
+    case 'self-assign': {
+      if (!target.readiness) throw unsupported('self-assign readiness on this target');
+      const levels = answer(await target.readiness(x.device));
+      const r = selfAssignReadiness(levels.batteryPercent, levels.storageFreePercent);
+      const seen = r.ready ? `ready (battery ${levels.batteryPercent} %, storage free ${levels.storageFreePercent} %)` : `not ready: ${r.reasons.join('; ')}`;
+      if (r.ready !== x.ready) throw new Unmet(`expected ${x.ready ? 'ready' : 'not ready'} for self-assign, saw ${seen}`);
       return;
     }
     case 'silent': {

@@ -50,6 +50,8 @@ export type Action =
   | { kind: 'dock'; device: string; bay?: number }
   | { kind: 'undock'; device: string }
   | { kind: 'battery'; device: string; percent: number }
+  /** The camera's storage is this full (recordings and other files together). */
+  | { kind: 'storage'; device: string; usedPercent: number }
   /** The device's wall clock jumps forward (weeks in a drawer) without running its timers. */
   | { kind: 'clock'; device: string; forwardMs: number }
   | { kind: 'power-cut'; device: string }
@@ -89,6 +91,8 @@ export type Expectation =
   | { kind: 'bookmarks'; device: string; count: number }
   | { kind: 'alert'; device: string; alert: string; times?: number }
   | { kind: 'battery'; device: string; percent: number; tolerance: number }
+  /** Self-assign readiness as the controller judges the camera's report: >= 60 % battery and storage free. */
+  | { kind: 'self-assign'; device: string; ready: boolean }
   /** Silent mode (profile "Allow silent mode"): front recording indicator and alerts off. */
   | { kind: 'silent'; device: string; on: boolean }
   /** Vibration and sound patterns the camera played since the rig started it (a beep-and-vibrate alert is 2). */

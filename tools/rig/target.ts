@@ -53,6 +53,8 @@ export interface RigTarget {
   battery(device: string): Promise<Answer<number>>;
   /** Whether the camera is in silent mode (a target without it: the expectation is not supported). */
   silent?(device: string): Promise<Answer<boolean>>;
+  /** Battery and free storage as the camera reports them at a dock (a target without it: not supported). */
+  readiness?(device: string): Promise<Answer<{ batteryPercent: number; storageFreePercent: number }>>;
   /** Vibration and sound patterns played since the rig started the device. */
   feedback?(device: string): Promise<Answer<number>>;
   /** Each recording's sealed location opened, in world metres (oldest first); a target without it cannot check location. */

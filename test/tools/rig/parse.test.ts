@@ -158,3 +158,24 @@ t.test('GNSS steps and location expectations', async (t) => {
     t.equal((e as Error).message, message, step);
   }
 });
+
+t.test('storage step and self-assign expectation', async (t) => {
+  const s = parseScenario('device cam1\nat 1s storage cam1 45% used\nexpect cam1 self-assign not-ready\nexpect cam1 self-assign ready\n');
+  const steps = s.steps.map((x) => (x.step.type === 'action' ? x.step.action : x.step.expect));
+  t.same(steps, [
+    { kind: 'storage', device: 'cam1', usedPercent: 45 },
+    { kind: 'self-assign', device: 'cam1', ready: false },
+    { kind: 'self-assign', device: 'cam1', ready: true },
+  ]);
+  const malformed: [string, string][] = [
+    ['storage cam1 45%', 'scenario.rig:2: storage: expected "used" after the percentage, like 50% used, got nothing'],
+    ['storage cam1 half used', 'scenario.rig:2: storage: expected a percentage 0-100 like 15%, got "half"'],
+    ['storage cam1 45% used now', 'scenario.rig:2: storage: unexpected "now" after the end of the step'],
+    ['expect cam1 self-assign maybe', 'scenario.rig:2: self-assign: expected ready or not-ready, got "maybe"'],
+  ];
+  for (const [step, message] of malformed) {
+    const e = t.throws(() => parseScenario(`device cam1\n${step}`)) as unknown;
+    t.ok(e instanceof ScenarioError, step);
+    t.equal((e as Error).message, message, step);
+  }
+});
