@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawn, spawnSync } from 'node:child_process';
+import { buffer } from 'node:stream/consumers';
 import { availableParallelism, tmpdir } from 'node:os';
 import type { Clock } from '../hal/clock/contract.js';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ import { MEAN_GAP_MS, parseDuration, planShift, type Incident } from './simulate
 import { PATROL_PROFILES, TEAM_SIZE, distanceFromBeat, memberOf, modelOf, patrolPosition, planFall, profileNameOf } from './simulate/patrol.js';
 import { CameraAssignments } from '../firmware/controller/assignments.js';
 import { parseLocation } from '../firmware/camera/location/location-text.js';
+import type { GnssTrailDocument } from '../firmware/controller/upload/location-objects.js';
 
 const MAX_PORTS = 5;
 /** The emulated sensors hand over 5 frames (about 167 ms) at a time: long shifts run faster, each frame keeps its capture time. */
@@ -257,10 +259,13 @@ async function main(): Promise<number> {
   const events = [
     ...plan.flatMap((inc: Incident) => [{ at: inc.startMs, cam: inc.camera, kind: 'start' as const, end: inc.startMs + inc.lengthMs }, { at: inc.startMs + inc.lengthMs, cam: inc.camera, kind: 'stop' as const, end: 0 }]),
     { at: fall.atMs, cam: fall.camera, kind: 'fall' as const, end: fall.atMs + fall.stopAfterMs },
+    // The fallen officer gets up and stops the recording.
+    { at: fall.atMs + fall.stopAfterMs, cam: fall.camera, kind: 'stop' as const, end: 0 },
   ].sort((a, b) => a.at - b.at);
   // The officers: each presses record at their incident's start and again at its end, looking at
   // the camera first (one already recording, started by a team mate's broadcast, is kept). A
-  // recording that started on its own (broadcast, fall) is stopped when the team's incident ends.
+  // recording that started on its own (a team mate's broadcast) is stopped when the team's incident
+  // ends, and not before AUTO_RECORDING_MS.
   const ownUntil = new Map<number, number>();
   const stopAt = new Map<number, number>();
   const teamEnd = (cam: number) => Math.max(-1, ...[...ownUntil].filter(([c]) => memberOf(c).team === memberOf(cam).team).map(([, end]) => end));
@@ -284,8 +289,8 @@ async function main(): Promise<number> {
       } else {
         say(`  ${formatDuration(t)} into the shift: ${c.user} (${c.serial}) falls`);
         taps.push(c.hal.emulators.imu.playNamed('fall-forward'));
-        stopAt.set(ev.cam, ev.end);
         ownUntil.set(ev.cam, ev.end);
+        stopAt.delete(ev.cam);
       }
     }
     for (const c of cams) {
@@ -294,7 +299,6 @@ async function main(): Promise<number> {
       if (recording(c) && !own && due === undefined) stopAt.set(c.index, Math.max(teamEnd(c.index), t + AUTO_RECORDING_MS));
       else if (due !== undefined && due <= t) {
         stopAt.delete(c.index);
-        if (ownUntil.get(c.index) === due) ownUntil.delete(c.index);
         if (recording(c)) press(c);
       }
     }
@@ -438,11 +442,9 @@ async function checkDestination(connection: ConnectionFile, clock: Clock, upload
         }
       }
       for (const name of names.filter((x) => x.endsWith('_gpstrail.json'))) {
-        const obj = await client.getObject(container, name);
-        const chunks: Buffer[] = [];
-        for await (const c of obj.body) chunks.push(c as Buffer);
+        const body = await buffer((await client.getObject(container, name)).body);
         try {
-          const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { CoordinateEntries: { LocationWKT: string }[] };
+          const doc = JSON.parse(body.toString('utf8')) as GnssTrailDocument;
           out.trails++;
           for (const entry of doc.CoordinateEntries) {
             out.trailPoints++;
@@ -457,10 +459,7 @@ async function checkDestination(connection: ConnectionFile, clock: Clock, upload
       }
       const clipNames = names.filter((name) => name.endsWith('.mkv') || name.endsWith('.mp4'));
       for (const name of clipNames) {
-        const obj = await client.getObject(container, name);
-        const chunks: Buffer[] = [];
-        for await (const c of obj.body) chunks.push(c as Buffer);
-        const data = Buffer.concat(chunks);
+        const data = await buffer((await client.getObject(container, name)).body);
         out.clips++;
         out.bytes += data.length;
         if (!ffmpeg) continue;

@@ -8,6 +8,7 @@ import { DeviceEnd } from '../device-end.js';
 import { DeviceGoneError, DeviceMissingError, HalError } from '../errors.js';
 import type { FixListener, FixQuality, Gnss, GnssAssistance, GnssFix, GnssStats } from './contract.js';
 import { checkAssistance } from './assistance-sentence.js';
+import { FixFanout } from './fix-fanout.js';
 import { UERE_M } from './nmea/epoch.js';
 
 const LOG = 'bw:hal:gnss';
@@ -57,8 +58,7 @@ export class GpsdGnss implements Gnss {
   private socket: Socket | undefined;
   private opening: Promise<void> | undefined;
   private readonly end = new DeviceEnd();
-  private readonly listeners = new Set<FixListener>();
-  private last: GnssFix | undefined;
+  private readonly fanout = new FixFanout((e) => this.log(LOG, `${this.name}: a fix listener threw: ${e.message}`));
   private sky = { hdop: NaN, used: 0 };
   private counts = { sentences: 0, dropped: 0, fixes: 0 };
   private closed = false;
@@ -89,13 +89,9 @@ export class GpsdGnss implements Gnss {
     if (s && !s.destroyed) await new Promise<void>((resolve) => { s.once('close', () => resolve()); s.end('?WATCH={"enable":false};\n'); s.destroySoon(); });
   }
 
-  onFix(listener: FixListener): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`onFix: listener must be a function, got ${typeof listener}`);
-    this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
-  }
+  onFix(listener: FixListener): () => void { return this.fanout.add(listener); }
 
-  lastFix(): GnssFix | undefined { return this.last; }
+  lastFix(): GnssFix | undefined { return this.fanout.lastFix; }
 
   /** gpsd has no way to pass ephemeris to the receiver: always false. */
   async assist(data: GnssAssistance): Promise<boolean> {
@@ -127,7 +123,7 @@ export class GpsdGnss implements Gnss {
         s.removeAllListeners('error');
         if (this.closed) { s.destroy(); reject(new HalError('ECLOSED', `${this.name}: closed while starting`)); return; }
         this.socket = s;
-        this.last = undefined;
+        this.fanout.forget();
         this.attach(s);
         s.write('?WATCH={"enable":true,"json":true};\n');
         this.log(LOG, `${this.name}: watching`);
@@ -172,10 +168,8 @@ export class GpsdGnss implements Gnss {
     } else if (msg.class === 'TPV') {
       if (this.socket !== s) return;
       const fix = fixFromTpv(msg, this.sky);
-      if (fix) { this.last = fix; this.counts.fixes++; }
-      for (const l of [...this.listeners]) {
-        try { l(fix); } catch (err) { this.log(LOG, `${this.name}: a fix listener threw: ${(err as Error).message}`); }
-      }
+      if (fix) this.counts.fixes++;
+      this.fanout.report(fix);
     } else if (msg.class === 'ERROR') {
       this.log(LOG, `${this.name}: gpsd says ${String(msg.message)}`);
     }

@@ -12,6 +12,7 @@ import type { Clock } from '../clock/contract.js';
 import type { FixListener, Gnss, GnssAssistance, GnssFix, GnssStats } from './contract.js';
 import { ASSISTANCE_FRESH_MS, checkAssistance, encodeAssistance } from './assistance-sentence.js';
 import { EpochAssembler } from './nmea/epoch.js';
+import { FixFanout } from './fix-fanout.js';
 import { NmeaParser, type NmeaCounts } from './nmea/parser.js';
 
 const LOG = 'bw:hal:gnss';
@@ -35,8 +36,7 @@ export class NmeaGnss implements Gnss {
   private port: SerialPort | undefined;
   private opening: Promise<void> | undefined;
   private readonly end = new DeviceEnd();
-  private readonly listeners = new Set<FixListener>();
-  private last: GnssFix | undefined;
+  private readonly fanout = new FixFanout((e) => this.log(LOG, `${this.name}: a fix listener threw: ${e.message}`));
   private fixes = 0;
   /** Counters of the ports opened before the current one. */
   private past: NmeaCounts = { sentences: 0, ignored: 0, badChecksum: 0, malformed: 0, tooLong: 0, partial: 0 };
@@ -61,7 +61,7 @@ export class NmeaGnss implements Gnss {
         const port = await this.options.serial.open(this.options.path, { baudRate: this.options.baudRate });
         if (this.closed) { await port.close(); throw new HalError('ECLOSED', `${this.name}: closed while starting`); }
         this.port = port;
-        this.last = undefined;
+        this.fanout.forget();
         void this.pump(port);
         this.log(LOG, `${this.name}: started at ${this.options.baudRate} baud`);
       } finally {
@@ -78,13 +78,9 @@ export class NmeaGnss implements Gnss {
     if (port) await port.close();
   }
 
-  onFix(listener: FixListener): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`onFix: listener must be a function, got ${typeof listener}`);
-    this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
-  }
+  onFix(listener: FixListener): () => void { return this.fanout.add(listener); }
 
-  lastFix(): GnssFix | undefined { return this.last; }
+  lastFix(): GnssFix | undefined { return this.fanout.lastFix; }
 
   async assist(data: GnssAssistance): Promise<boolean> {
     checkAssistance(data);
@@ -126,10 +122,8 @@ export class NmeaGnss implements Gnss {
   }
 
   private report(fix: GnssFix | null): void {
-    if (fix) { this.last = fix; this.fixes++; }
-    for (const l of [...this.listeners]) {
-      try { l(fix); } catch (err) { this.log(LOG, `${this.name}: a fix listener threw: ${(err as Error).message}`); }
-    }
+    if (fix) this.fixes++;
+    this.fanout.report(fix);
   }
 
   private async pump(port: SerialPort): Promise<void> {

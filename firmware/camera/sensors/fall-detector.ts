@@ -45,6 +45,12 @@ export const initialFallState = (): FallDetectorState => ({ phase: { kind: 'watc
 
 const norm = (x: number, y: number, z: number) => Math.sqrt(x * x + y * y + z * z);
 
+/** How far the upright reference moves toward a sample at `t` (first-order low-pass, time constant referenceTauMs). */
+function referenceGain(lastMs: number | undefined, t: number, th: FallThresholds): number {
+  const dt = lastMs === undefined ? 0 : Math.min(t - lastMs, th.referenceTauMs);
+  return dt / (th.referenceTauMs + dt);
+}
+
 /** Degrees between the sample's force and the reference direction (0 when no reference). */
 export function tiltFrom(reference: Vec3 | undefined, s: ImuSample): number {
   if (!reference) return 0;
@@ -106,8 +112,7 @@ export function stepFall(state: FallDetectorState, s: ImuSample, th: FallThresho
     case 'watching': {
       const ref = state.reference;
       if (!ref) return { state: { ...state, reference: [s.ax, s.ay, s.az], lastMs: t } };
-      const dt = state.lastMs === undefined ? 0 : Math.min(t - state.lastMs, th.referenceTauMs);
-      const a = dt / (th.referenceTauMs + dt);
+      const a = referenceGain(state.lastMs, t, th);
       const reference: Vec3 = [ref[0] + a * (s.ax - ref[0]), ref[1] + a * (s.ay - ref[1]), ref[2] + a * (s.az - ref[2])];
       return { state: { ...state, reference, lastMs: t } };
     }
@@ -154,8 +159,7 @@ export function stepFalls(state: FallDetectorState, samples: readonly ImuSample[
       const lastMs = quiet ? last : st.lastMs;
       if ((lastMs === undefined || s.timeMs >= lastMs) && norm(s.ax, s.ay, s.az) / G >= th.freeFallBelowG) {
         if (!quiet) { quiet = true; r0 = ref[0]; r1 = ref[1]; r2 = ref[2]; }
-        const dt = lastMs === undefined ? 0 : Math.min(s.timeMs - lastMs, th.referenceTauMs);
-        const a = dt / (th.referenceTauMs + dt);
+        const a = referenceGain(lastMs, s.timeMs, th);
         r0 = r0 + a * (s.ax - r0); r1 = r1 + a * (s.ay - r1); r2 = r2 + a * (s.az - r2);
         last = s.timeMs;
         continue;
