@@ -7,7 +7,7 @@ import type { Storage } from '../../hal/storage/contract.js';
 import type { AccessUnit } from '../../hal/video/contract.js';
 import type { TriggerReason } from '../../protocols/index.js';
 import {
-  DEFAULT_RECORDINGS_ROOT, ClipSplitter, createRecording, newRecordingId, newRecordingKey,
+  DEFAULT_RECORDINGS_ROOT, ClipSplitter, createRecording, newRecordingId, newRecordingKey, recoverRecording,
   type ClipEvent, type ClipLimits, type RecordingMeta, type RecordingWriter,
 } from '../common/evidence/index.js';
 import type { Log } from '../common/log.js';
@@ -258,12 +258,28 @@ export class EvidenceSink implements RecordingSink {
       this.o.log.info('recorder', `recording ${c.writer.idHex} closed (${meta.triggerOff}): ${c.writer.chunkCount} chunks, ${c.writer.clips.length} clip(s)`);
     } catch (e) {
       if (!c.failed) this.stats.failed++;
-      this.o.log.warn('recorder', `recording ${c.writer.idHex} not closed (${(e as Error).message}): what was synced stays on storage and recovery marks it interrupted at the next boot`);
+      await c.writer.abandon();
+      if ((e as { code?: string }).code === 'ENOSPC') await this.recoverNow(c.writer.idHex, e as Error);
+      else this.o.log.warn('recorder', `recording ${c.writer.idHex} not closed (${(e as Error).message}): what was synced stays on storage and recovery marks it interrupted at the next boot`);
     }
     try {
       await c.location.close();
     } catch (e) {
       this.o.log.warn('recorder', `recording ${c.writer.idHex} location log not closed (${(e as Error).message}): its durable records stay`);
+    }
+  }
+
+  /**
+   * Storage full at the close: the last chunk did not fit. Recover the recording at once as boot
+   * recovery would (its whole synced chunks, interrupted; closed if only the final state write
+   * failed), so it can be handed over at the next dock instead of after a reboot.
+   */
+  private async recoverNow(idHex: string, cause: Error): Promise<void> {
+    try {
+      const r = await recoverRecording(this.o.storage, idHex, this.o.root !== undefined ? { root: this.o.root } : {});
+      this.o.log.warn('recorder', `recording ${idHex} not closed (${cause.message}): recovered now as ${r?.status ?? 'it was'} with ${r?.chunkCount ?? '?'} whole chunk(s)`);
+    } catch (e) {
+      this.o.log.warn('recorder', `recording ${idHex} not closed (${cause.message}) nor recovered (${(e as Error).message}): what was synced stays on storage and recovery marks it interrupted at the next boot`);
     }
   }
 

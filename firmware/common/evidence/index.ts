@@ -13,7 +13,7 @@ export { DEFAULT_CHUNK_SIZE, RecordingWriter, createRecording, type CreateRecord
 export {
   RecordingReader, deleteRecording, listRecordings, openRecording, type RecordingSummary, type StoredChunk,
 } from './recording-reader.js';
-export { recoverRecordings, type RecoveredRecording, type RecoveryReport } from './recovery.js';
+export { recoverRecording, recoverRecordings, type RecoveredRecording, type RecoveryReport } from './recovery.js';
 export {
   MatroskaMuxer, annexBToLengthPrefixed, avcDecoderConfiguration, setClipDuration, wholeClipLength,
   type MatroskaMuxerOptions, type MuxUnit,

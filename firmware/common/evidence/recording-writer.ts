@@ -216,6 +216,20 @@ export class RecordingWriter {
     });
   }
 
+  /**
+   * Give up on a recording whose close failed (storage full, a medium error): the chunk file is
+   * closed and the key zeroed; what was synced stays on storage for recovery (recoverRecording
+   * now, or at the next boot). Nothing more is written by this writer.
+   */
+  async abandon(): Promise<void> {
+    if (this._status === 'closed') return;
+    this._status = 'failed';
+    this.failure ??= new EvidenceError('EBADSTATE', `recording ${this.idHex}: abandoned after a failed close`);
+    this.key.fill(0);
+    await this.queue;
+    await this.file.close().catch(() => undefined);
+  }
+
   private finishClip(stopTimeMs: number): Clip | undefined {
     const open = this.state.openClip!;
     this.state.openClip = null;

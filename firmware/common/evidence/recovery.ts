@@ -57,6 +57,17 @@ export async function recoverRecordings(storage: Storage, options: { root?: stri
   return report;
 }
 
+/**
+ * Recover one recording left open, now (as boot recovery would): used when a running camera
+ * could not close a recording (storage full), so it need not wait for the next boot to be
+ * handed over. Undefined when the recording is not open.
+ */
+export async function recoverRecording(storage: Storage, idHex: string, options: { root?: string } = {}): Promise<RecoveredRecording | undefined> {
+  const root = options.root ?? DEFAULT_RECORDINGS_ROOT;
+  const state = await readState(storage, root, idHex);
+  return state.status === 'open' ? recoverOne(storage, root, idHex, state) : undefined;
+}
+
 async function recoverOne(storage: Storage, root: string, idHex: string, state: RecordingState): Promise<RecoveredRecording> {
   const scan = await scanFrames(storage, root, idHex, state, { verifyFrom: state.chunkFileBytes });
   const frames = scan.frames;

@@ -185,6 +185,27 @@ t.test('storage full ends the recording; what was synced is kept', async (t) => 
   t.ok(entry.stopTimeMs - entry.startTimeMs >= 8_000, `synced media kept: ${entry.stopTimeMs - entry.startTimeMs} ms (${report.recovered.length} recovered)`);
 });
 
+t.test('storage full at the close: the recording is recovered at once (interrupted), not left open until a reboot', async (t) => {
+  const { timeline, medium, sink, recorder } = await rig();
+  await timeline.advance(6_000);
+  recorder.recordPress();
+  await timeline.advance(4_000);
+  await recorder.settled();
+  // Room for the state file, not for the next chunk: the last chunk of the close does not fit.
+  medium.setCapacity(medium.used() + 8192);
+  await timeline.advance(3_000);
+  await recorder.settled();
+  t.equal(recorder.state.kind, 'idle', 'recording ended (storage-full)');
+  t.equal(sink.stats.failed, 1);
+  const storage = medium.mount();
+  const list = await listRecordings(storage);
+  t.equal(list.length, 1);
+  t.equal(list[0]!.status, 'interrupted', 'recovered now, without a reboot');
+  const entry = (await openRecording(storage, list[0]!.recordingId)).manifestEntry();
+  t.ok(entry.stopTimeMs - entry.startTimeMs >= 8_000, `synced media kept: ${entry.stopTimeMs - entry.startTimeMs} ms`);
+  t.same((await recoverRecordings(storage)).recovered, [], 'nothing left for boot recovery');
+});
+
 t.test('bookmarks land durably in the open recording; without one they are ignored with a debug line', async (t) => {
   const debug: string[] = [];
   const { timeline, clock, storage, sink, recorder } = await rig({ sink: { log: { ...silentLog, debug: (_ns: string, m: string) => { debug.push(m); } } } });
