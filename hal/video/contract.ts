@@ -113,10 +113,27 @@ export interface VideoStream {
   stop(): Promise<void>;
 }
 
+/**
+ * Text the encoder burns into the picture (an on-screen display), so that it is part of every
+ * recording and stream: the profile's overlays. Lines are printable ASCII; a line longer than
+ * `capacity.columns` is cut, lines past `capacity.lines` are not shown, other characters show as
+ * '?'. A change shows from the next frame on.
+ */
+export interface VideoOverlay {
+  /** Lines and characters per line the display shows. */
+  readonly capacity: { lines: number; columns: number };
+  /** The lines shown now ([] = none). */
+  readonly lines: readonly string[];
+  /** Show these lines from the next frame on; [] removes the overlay. */
+  set(lines: readonly string[]): void;
+}
+
 /** A camera: the driver the firmware gets from its board. */
 export interface VideoSource {
   /** For messages: `emulated:cam1`, `rpicam-vid`. */
   readonly name: string;
+  /** The encoder's on-screen display, when the camera has one (undefined: overlays cannot be shown). */
+  readonly overlay?: VideoOverlay;
   /**
    * Check the device is there and describe its stream. Rejects with DeviceMissingError when
    * the camera (or capture command) is absent. Each call gives an independent stream.

@@ -11,6 +11,7 @@ import {
 } from './contract.js';
 import { UnitDelivery } from './delivery.js';
 import { fixtureFromBytes, fixtureFromFile, type VideoFixture } from './fixture.js';
+import { BandComposer, BandLayout, EmulatedOverlay } from './osd/emulated-osd.js';
 
 export interface EmulatedCameraOptions {
   /** The device's clock (a VirtualClock of the world's Timeline). */
@@ -63,12 +64,40 @@ export class EmulatedCamera implements VideoSource {
   /** Frames handed over per delivery instant. */
   readonly burstFrames: number;
 
-  async open(): Promise<VideoStream> {
-    await tick();
-    this.takeFailure();
+  private display: EmulatedOverlay | null | undefined;
+
+  /**
+   * The encoder's on-screen display: text burned into the fixture's bottom band (the committed
+   * fixture has one, two lines of 40 characters). Undefined for a fixture without a band slice,
+   * or one that cannot be read.
+   */
+  get overlay(): EmulatedOverlay | undefined {
+    if (this.display === undefined) {
+      try {
+        this.display = new EmulatedOverlay(BandLayout.of(this.loadFixture()));
+      } catch {
+        this.display = null;
+      }
+    }
+    return this.display ?? undefined;
+  }
+
+  /** @internal The display once the firmware has used it (streams leave the fixture alone until then). */
+  get usedOverlay(): EmulatedOverlay | undefined {
+    return this.display ?? undefined;
+  }
+
+  private loadFixture(): VideoFixture {
     this.fixture ??= this.options.fixture
       ? fixtureFromBytes(this.options.fixture)
       : fixtureFromFile(this.options.fixtureUrl);
+    return this.fixture;
+  }
+
+  async open(): Promise<VideoStream> {
+    await tick();
+    this.takeFailure();
+    this.fixture = this.loadFixture();
     const info: VideoInfo = { ...this.fixture.info, fps: this.options.fps ?? this.fixture.info.fps };
     this.fps ??= info.fps;
     return new EmulatedVideoStream(this, this.fixture, info);
@@ -153,6 +182,8 @@ class EmulatedVideoStream implements VideoStream {
   private cursor = 0;
   /** Bumped by stop() and failures so a start() in flight knows it was overtaken. */
   private run = 0;
+  /** What this stream's decoder shows of the camera's display, once the firmware uses it. */
+  private composer: BandComposer | undefined;
 
   constructor(private readonly camera: EmulatedCamera, private readonly fixture: VideoFixture, readonly info: VideoInfo) {
     this.delivery = new UnitDelivery(camera.stats);
@@ -220,10 +251,13 @@ class EmulatedVideoStream implements VideoStream {
   /** Deliver the next frame, captured `framesAgo` frame times before now (a burst's earlier frames). */
   private frame(framesAgo = 0): void {
     const units = this.fixture.units;
-    const unit = units[this.cursor]!;
+    const index = this.cursor;
+    const unit = units[index]!;
     this.cursor = this.cursor + 1 === units.length ? 0 : this.cursor + 1;
+    const display = this.camera.usedOverlay;
+    if (display && !this.composer && display.layout.fixture === this.fixture) this.composer = new BandComposer(display);
     this.delivery.deliver({
-      data: unit.data,
+      data: this.composer ? this.composer.unit(index) : unit.data,
       keyframe: unit.keyframe,
       pts: this.camera.clock.monotonic() - framesAgo * this.camera.frameMs(),
       duration: this.camera.frameMs(),

@@ -17,12 +17,15 @@ export interface SequenceParameters {
   fps?: number;
 }
 
-class BitsExhausted extends Error {}
+/** An RBSP ended before its syntax did. */
+export class BitsExhausted extends Error {}
 
 /** Reads an RBSP (emulation prevention bytes already removed) bit by bit. */
-class BitReader {
+export class BitReader {
   private pos = 0;
   constructor(private readonly bytes: Uint8Array) {}
+  /** Bits read so far. */
+  get position(): number { return this.pos; }
   bit(): number {
     const byte = this.bytes[this.pos >> 3];
     if (byte === undefined) throw new BitsExhausted();
@@ -82,6 +85,29 @@ export function profileName(profileIdc: number, constraintFlags: number): H264Pr
  * an SPS or is malformed or truncated; never throws.
  */
 export function parseSps(nal: Uint8Array): SequenceParameters | undefined {
+  return readSpsNal(nal)?.sps;
+}
+
+/** What slice headers need from an SPS (to read or write one). */
+export interface SequenceCoding {
+  spsId: number;
+  chromaFormat: number;
+  separateColourPlane: boolean;
+  log2MaxFrameNum: number;
+  pocType: number;
+  log2MaxPocLsb: number;
+  deltaPicOrderAlwaysZero: boolean;
+  frameMbsOnly: boolean;
+  widthMbs: number;
+  heightMapUnits: number;
+}
+
+/** The slice-coding fields of an SPS NAL unit, or undefined when it is not a readable SPS. */
+export function parseSpsCoding(nal: Uint8Array): SequenceCoding | undefined {
+  return readSpsNal(nal)?.coding;
+}
+
+function readSpsNal(nal: Uint8Array): { sps: SequenceParameters; coding: SequenceCoding } | undefined {
   if (nal.length < 4 || (nal[0]! & 0x1f) !== NalType.sps) return undefined;
   try {
     return readSps(new BitReader(rbsp(nal.subarray(1))));
@@ -91,11 +117,11 @@ export function parseSps(nal: Uint8Array): SequenceParameters | undefined {
   }
 }
 
-function readSps(r: BitReader): SequenceParameters | undefined {
+function readSps(r: BitReader): { sps: SequenceParameters; coding: SequenceCoding } | undefined {
   const profileIdc = r.bits(8);
   const constraintFlags = r.bits(8);
   const level = r.bits(8);
-  r.ue(); // seq_parameter_set_id
+  const spsId = r.ue();
   let chromaFormat = 1;
   let separateColourPlane = 0;
   if (HIGH_PROFILES.has(profileIdc)) {
@@ -112,12 +138,13 @@ function readSps(r: BitReader): SequenceParameters | undefined {
       }
     }
   }
-  r.ue(); // log2_max_frame_num_minus4
+  const log2MaxFrameNum = r.ue() + 4;
   const pocType = r.ue();
+  let log2MaxPocLsb = 0, deltaPicOrderAlwaysZero = false;
   if (pocType === 0) {
-    r.ue(); // log2_max_pic_order_cnt_lsb_minus4
+    log2MaxPocLsb = r.ue() + 4;
   } else if (pocType === 1) {
-    r.bit(); // delta_pic_order_always_zero_flag
+    deltaPicOrderAlwaysZero = r.bit() === 1;
     r.se(); // offset_for_non_ref_pic
     r.se(); // offset_for_top_to_bottom_field
     const cycle = r.ue();
@@ -144,11 +171,15 @@ function readSps(r: BitReader): SequenceParameters | undefined {
   const height = (2 - frameMbsOnly) * heightMapUnits * 16 - cropUnitY * (cropTop + cropBottom);
   if (width <= 0 || height <= 0 || width > 16384 || height > 16384) return undefined;
   const sps: SequenceParameters = { profileIdc, profile: profileName(profileIdc, constraintFlags), level, width, height };
+  const coding: SequenceCoding = {
+    spsId, chromaFormat, separateColourPlane: separateColourPlane === 1, log2MaxFrameNum, pocType, log2MaxPocLsb,
+    deltaPicOrderAlwaysZero, frameMbsOnly: frameMbsOnly === 1, widthMbs, heightMapUnits,
+  };
   if (r.bit()) {
     const fps = readVuiFrameRate(r);
     if (fps !== undefined) sps.fps = fps;
   }
-  return sps;
+  return { sps, coding };
 }
 
 function skipScalingList(r: BitReader, size: number): void {

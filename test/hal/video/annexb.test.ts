@@ -45,9 +45,9 @@ t.test('the fixture splits into its 60 pictures, IDR at 0 and 30, losing no byte
   t.equal(units.length, 60);
   t.same(units.flatMap((u, i) => (u.keyframe ? [i] : [])), [0, 30]);
   t.equal(hex(cat(...units.map((u) => u.data))), hex(fixture), 'units concatenated give the stream back');
-  t.same(nalUnits(units[0]!.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.sei, NalType.idr]);
-  t.same(nalUnits(units[30]!.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.idr]);
-  t.same(nalUnits(units[1]!.data).map((n) => n.type), [NalType.slice]);
+  t.same(nalUnits(units[0]!.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.sei, NalType.idr, NalType.idr], 'two slices: the picture and its display band');
+  t.same(nalUnits(units[30]!.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.idr, NalType.idr]);
+  t.same(nalUnits(units[1]!.data).map((n) => n.type), [NalType.slice, NalType.slice]);
 });
 
 t.test('chunk boundaries do not matter: 1-byte, random and whole feeds give the same units', async (t) => {
@@ -173,7 +173,7 @@ t.test('one huge chunk is taken in steps, not copied whole', async (t) => {
 t.test('nalUnits spans: begin at the start code, end before the next', async (t) => {
   const u0 = splitAccessUnits(fixture)[0]!.data;
   const spans = nalUnits(u0);
-  t.same(spans.map((s) => [s.type, s.begin, s.start]), [[7, 0, 4], [8, 28, 32], [6, 37, 40], [5, 663, 666]]);
+  t.same(spans.map((s) => [s.type, s.begin, s.start]), [[7, 0, 4], [8, 28, 32], [6, 37, 40], [5, 681, 684], [5, 3357, 3360]]);
   t.equal(spans.at(-1)!.end, u0.length);
   t.same(nalUnits(bytes(1, 2, 3)), [], 'no start code, no NAL unit');
 });

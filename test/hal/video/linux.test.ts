@@ -162,7 +162,7 @@ t.test('keyframes without SPS/PPS (headers sent once) get them from earlier in t
   await waitFor(() => r.units.length >= 59, 'the units');
   const k = r.units[30]!;
   t.ok(k.keyframe);
-  t.same(nalUnits(k.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.idr]);
+  t.same(nalUnits(k.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.idr, NalType.idr]);
 });
 
 t.test('timestamps: frame-spaced in bursts, following the clock after stalls, bounded lead', async (t) => {

@@ -64,11 +64,11 @@ t.test('keyframes without SPS/PPS get the cached ones; before any, they are not 
   const bare = { data: strip(units[30]!.data), keyframe: true };
   const fixed = cache.complete(bare);
   t.ok(fixed.keyframe);
-  t.same(nalUnits(fixed.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.idr]);
+  t.same(nalUnits(fixed.data).map((n) => n.type), [NalType.sps, NalType.pps, NalType.idr, NalType.idr]);
 
   const aud = Uint8Array.of(0, 0, 0, 1, 9, 0xf0);
   const withAud = cache.complete({ data: cat(aud, bare.data), keyframe: true });
-  t.same(nalUnits(withAud.data).map((n) => n.type), [NalType.aud, NalType.sps, NalType.pps, NalType.idr], 'AUD stays first');
+  t.same(nalUnits(withAud.data).map((n) => n.type), [NalType.aud, NalType.sps, NalType.pps, NalType.idr, NalType.idr], 'AUD stays first');
 
   const p = cache.complete(units[31]!);
   t.equal(p, units[31], 'other units pass unchanged');

@@ -1,0 +1,88 @@
+/**
+ * Text in the display band: lines of printable ASCII drawn white on black with the OSD font, as
+ * I_PCM macroblock samples (writing), and read back from a decoded picture's luma (checking).
+ */
+import { FIRST_CHAR, GLYPH_HEIGHT, GLYPH_WIDTH, LAST_CHAR, glyphTable } from './font.js';
+import { PCM_MB_BYTES, type BandGeometry } from './band-slice.js';
+
+/** Luma of the band's background and of full ink (video range). */
+const BLACK = 16, WHITE = 235;
+const NEUTRAL_CHROMA = 128;
+/** Drawn for a character the font lacks. */
+const MISSING = '?';
+
+/** How much text a band holds. */
+export interface BandCapacity {
+  lines: number;
+  columns: number;
+}
+
+export function bandCapacity(g: BandGeometry): BandCapacity {
+  return { lines: Math.floor((g.rows * 16) / GLYPH_HEIGHT), columns: Math.floor((g.widthMbs * 16) / GLYPH_WIDTH) };
+}
+
+const lumaOf = (coverage: number) => BLACK + Math.round((coverage * (WHITE - BLACK)) / 255);
+
+/** Each line cut to the band's columns, characters outside printable ASCII shown as '?'. */
+export function fitLines(lines: readonly string[], cap: BandCapacity): string[] {
+  return lines.slice(0, cap.lines).map((l) => [...l].slice(0, cap.columns)
+    .map((c) => { const code = c.codePointAt(0)!; return code >= FIRST_CHAR && code <= LAST_CHAR ? c : MISSING; }).join(''));
+}
+
+/** The band's samples, macroblock by macroblock (PCM_MB_BYTES each), with `lines` drawn from the top left. */
+export function renderBand(lines: readonly string[], g: BandGeometry): Uint8Array {
+  const width = g.widthMbs * 16, height = g.rows * 16;
+  const luma = new Uint8Array(width * height).fill(BLACK);
+  const font = glyphTable();
+  const cap = bandCapacity(g);
+  fitLines(lines, cap).forEach((line, row) => {
+    [...line].forEach((c, col) => {
+      const glyph = (c.codePointAt(0)! - FIRST_CHAR) * GLYPH_WIDTH * GLYPH_HEIGHT;
+      for (let y = 0; y < GLYPH_HEIGHT; y++) {
+        for (let x = 0; x < GLYPH_WIDTH; x++) {
+          luma[(row * GLYPH_HEIGHT + y) * width + col * GLYPH_WIDTH + x] = lumaOf(font[glyph + y * GLYPH_WIDTH + x]!);
+        }
+      }
+    });
+  });
+  const mbs = g.widthMbs * g.rows;
+  const out = new Uint8Array(mbs * PCM_MB_BYTES).fill(NEUTRAL_CHROMA);
+  for (let m = 0; m < mbs; m++) {
+    const x0 = (m % g.widthMbs) * 16, y0 = Math.floor(m / g.widthMbs) * 16;
+    for (let y = 0; y < 16; y++) out.set(luma.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + 16), m * PCM_MB_BYTES + y * 16);
+  }
+  return out;
+}
+
+/**
+ * Read the band's text from a decoded picture's luma plane (`width` bytes per row): every cell
+ * must match a glyph exactly, as I_PCM samples decode losslessly. A cell that matches none reads
+ * as U+FFFD; trailing spaces and empty trailing lines are dropped.
+ */
+export function readBand(luma: Uint8Array, width: number, g: BandGeometry): string[] {
+  const font = glyphTable();
+  const cells = LAST_CHAR - FIRST_CHAR + 1;
+  const top = (g.firstMb / g.widthMbs) * 16;
+  const cap = bandCapacity(g);
+  const lines: string[] = [];
+  for (let row = 0; row < cap.lines; row++) {
+    let text = '';
+    for (let col = 0; col < cap.columns; col++) {
+      let found = '\uFFFD';
+      for (let c = 0; c < cells && found === '\uFFFD'; c++) {
+        let same = true;
+        for (let y = 0; y < GLYPH_HEIGHT && same; y++) {
+          for (let x = 0; x < GLYPH_WIDTH; x++) {
+            const at = (top + row * GLYPH_HEIGHT + y) * width + col * GLYPH_WIDTH + x;
+            if (luma[at] !== lumaOf(font[c * GLYPH_WIDTH * GLYPH_HEIGHT + y * GLYPH_WIDTH + x]!)) { same = false; break; }
+          }
+        }
+        if (same) found = String.fromCharCode(FIRST_CHAR + c);
+      }
+      text += found;
+    }
+    lines.push(text.trimEnd());
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

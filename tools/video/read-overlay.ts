@@ -1,0 +1,45 @@
+/**
+ * Read the on-screen display text back out of recorded H.264, as a viewer would see it: ffmpeg
+ * decodes every picture and the display band of each is read glyph by glyph (the emulated
+ * encoder's band is lossless, so the match is exact). For tests, the rig and the simulator.
+ */
+import { spawn } from 'node:child_process';
+import type { BandGeometry } from '../../hal/video/osd/band-slice.js';
+import { readBand } from '../../hal/video/osd/band-text.js';
+import { BandLayout } from '../../hal/video/osd/emulated-osd.js';
+import { fixtureFromFile } from '../../hal/video/fixture.js';
+import { findSps } from '../../hal/video/parameter-sets.js';
+
+/** The display band of the emulated camera's committed fixture. */
+export function emulatedBand(): BandGeometry {
+  return BandLayout.of(fixtureFromFile()).geometry;
+}
+
+/**
+ * The overlay text of every decoded picture of `h264` (raw Annex-B, starting at a keyframe), in
+ * display order: one array of lines per picture. Rejects naming ffmpeg's complaint when the
+ * video does not decode.
+ */
+export async function readOverlayFrames(h264: Uint8Array, band: BandGeometry = emulatedBand()): Promise<string[][]> {
+  const sps = findSps(h264);
+  if (!sps) throw new Error('overlay: the video has no readable SPS; expected H.264 Annex-B starting at a keyframe');
+  const frameBytes = (sps.width * sps.height * 3) / 2;
+  const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+  child.stdin.on('error', () => { /* ffmpeg exited early: reported below */ });
+  child.stdin.end(h264);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e) => reject(new Error(`overlay: cannot run ffmpeg (${e.message}); expected Debian's ffmpeg on PATH`)));
+    child.on('close', resolve);
+  });
+  if (code !== 0 || err.trim() !== '') throw new Error(`overlay: ffmpeg could not decode the video (exit ${code}): ${err.trim().slice(0, 400)}`);
+  const all = Buffer.concat(out);
+  const frames: string[][] = [];
+  for (let at = 0; at + frameBytes <= all.length; at += frameBytes) {
+    frames.push(readBand(all.subarray(at, at + sps.width * sps.height), sps.width, band));
+  }
+  return frames;
+}
