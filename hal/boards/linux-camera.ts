@@ -34,6 +34,7 @@ const schema: Schema = {
       width: { type: 'integer', default: 1920, min: 16, max: 7680, doc: 'picture width the command produces' },
       height: { type: 'integer', default: 1080, min: 16, max: 4320, doc: 'picture height the command produces' },
       fps: { type: 'number', default: 30, min: 1, max: 120, doc: 'frame rate the command produces' },
+      overlayFile: { type: 'string', default: '', doc: 'the overlay text file the command draws (e.g. ffmpeg drawtext=textfile=FILE:reload=1); \'\' = no overlay' },
     },
   },
   buttons: {
@@ -87,7 +88,7 @@ const schema: Schema = {
 
 interface Config {
   serial: string; model: string; storageDir: string; dockInterface: string; linkPollMs: number;
-  video: { command: string[]; width: number; height: number; fps: number };
+  video: { command: string[]; width: number; height: number; fps: number; overlayFile: string };
   buttons: { device: string; keymap: Record<string, string> };
   power: { root: string; battery: string; dock: string; pollMs: number };
   leds: { root: string; device: string };
@@ -122,7 +123,10 @@ export const board: Board<CameraHal> = {
       const storage = await DirectoryStorage.open(c.storageDir);
       const net = new LinuxNet({ clock, linkPollMs: c.linkPollMs });
       await net.interface(c.dockInterface);
-      const video = new CaptureCommandVideo({ clock, command: c.video.command, width: c.video.width, height: c.video.height, fps: c.video.fps });
+      const video = new CaptureCommandVideo({
+        clock, command: c.video.command, width: c.video.width, height: c.video.height, fps: c.video.fps,
+        ...(c.video.overlayFile ? { overlay: { file: c.video.overlayFile } } : {}),
+      });
       const power = await LinuxPower.open({ clock, root: c.power.root, pollMs: c.power.pollMs, ...(c.power.battery ? { battery: c.power.battery } : {}), ...(c.power.dock ? { dock: c.power.dock } : {}) });
       const buttons = await EvdevButtons.open({ clock, path: c.buttons.device, keymap: c.buttons.keymap, ...(log ? { log } : {}) });
       closers.push(() => buttons.close());

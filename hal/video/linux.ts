@@ -3,14 +3,14 @@
  * to stdout, and turns its output into access units with the streaming parser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsc } from 'node:fs';
+import { accessSync, constants as fsc, renameSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Clock, Timer } from '../clock/contract.js';
 import { DeviceMissingError, HalError } from '../errors.js';
 import { AnnexBParser, type AnnexBUnit } from './annexb.js';
 import {
   DEFAULT_MAX_ACCESS_UNIT_BYTES, frameInterval,
-  type AccessUnitListener, type H264Profile, type VideoErrorListener, type VideoInfo, type VideoSource,
+  type AccessUnitListener, type H264Profile, type VideoErrorListener, type VideoInfo, type VideoOverlay, type VideoSource,
   type VideoStream, type VideoStreamState, type VideoStreamStats,
 } from './contract.js';
 import { UnitDelivery } from './delivery.js';
@@ -41,7 +41,17 @@ export interface CaptureCommandOptions {
   stopGraceMs?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /**
+   * The on-screen display: the driver writes the overlay's lines to this file (replaced whole,
+   * one line per line of text, empty when none), and the capture command draws it, e.g. ffmpeg's
+   * `drawtext=textfile=FILE:reload=1:expansion=none:...`, which rereads the file every frame. Its
+   * directory must exist. Without it the camera has no overlay.
+   */
+  overlay?: { file: string; lines?: number; columns?: number };
 }
+
+/** Default size of a capture command's overlay. */
+export const DEFAULT_OVERLAY_CAPACITY = { lines: 2, columns: 48 };
 
 /** How far (ms) timestamps derived from the frame rate may run ahead of the clock. */
 export const MAX_PTS_LEAD_MS = 1000;
@@ -81,9 +91,47 @@ const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
 const STDERR_TAIL_BYTES = 4096;
 const STDERR_TAIL_LINES = 5;
 
+/** A text file the capture command draws from: each change replaces the file whole (write, then rename). */
+export class OverlayTextFile implements VideoOverlay {
+  readonly capacity: { lines: number; columns: number };
+  private shown: string[] = [];
+
+  constructor(readonly file: string, capacity: Partial<{ lines: number; columns: number }> = {}) {
+    if (typeof file !== 'string' || file === '') throw new TypeError(`overlay: file must be a path, got ${JSON.stringify(file)}`);
+    this.capacity = { ...DEFAULT_OVERLAY_CAPACITY, ...capacity };
+    for (const [k, v] of Object.entries(this.capacity)) {
+      if (!Number.isInteger(v) || v < 1 || v > 200) throw new RangeError(`overlay: ${k} must be a whole number 1-200, got ${v}`);
+    }
+  }
+
+  get lines(): readonly string[] { return this.shown; }
+
+  set(lines: readonly string[]): void {
+    if (!Array.isArray(lines) || lines.some((l) => typeof l !== 'string')) throw new TypeError(`overlay: expected an array of text lines, got ${JSON.stringify(lines)}`);
+    const fitted = lines.slice(0, this.capacity.lines)
+      .map((l) => [...l.replace(/[^\x20-\x7e]/g, '?')].slice(0, this.capacity.columns).join(''));
+    while (fitted.length > 0 && fitted[fitted.length - 1] === '') fitted.pop();
+    if (fitted.length === this.shown.length && fitted.every((l, i) => l === this.shown[i])) return;
+    this.write(fitted);
+    this.shown = fitted;
+  }
+
+  /** Write the file now (the capture command may need it to exist before it starts). */
+  write(lines: readonly string[] = this.shown): void {
+    const tmp = `${this.file}.tmp`;
+    try {
+      writeFileSync(tmp, lines.join('\n'));
+      renameSync(tmp, this.file);
+    } catch (cause) {
+      throw new HalError('EIO', `overlay: cannot write ${this.file} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); expected a writable file in an existing directory`, { cause });
+    }
+  }
+}
+
 export class CaptureCommandVideo implements VideoSource {
   readonly name: string;
   readonly info: VideoInfo;
+  readonly overlay: OverlayTextFile | undefined;
 
   constructor(readonly options: CaptureCommandOptions) {
     const argv = options?.command;
@@ -96,6 +144,10 @@ export class CaptureCommandVideo implements VideoSource {
     }
     frameInterval(options.fps, 'CaptureCommandVideo');
     this.name = options.name ?? argv[0]!;
+    this.overlay = options.overlay ? new OverlayTextFile(options.overlay.file, {
+      ...(options.overlay.lines !== undefined ? { lines: options.overlay.lines } : {}),
+      ...(options.overlay.columns !== undefined ? { columns: options.overlay.columns } : {}),
+    }) : undefined;
     this.info = {
       codec: 'h264', width: options.width, height: options.height, fps: options.fps, profile: options.profile ?? 'high',
       ...(options.level !== undefined ? { level: options.level } : {}),
@@ -111,6 +163,8 @@ export class CaptureCommandVideo implements VideoSource {
       throw new DeviceMissingError(`capture command ${command}`, command.includes('/') ? command : `PATH=${env.PATH ?? ''}`,
         command.includes('/') ? 'an executable file' : `an executable named ${command} on PATH`);
     }
+    // The command reads the overlay file from its first frame on (ffmpeg's drawtext fails without one).
+    this.overlay?.write();
     return new CaptureCommandStream(this);
   }
 }
