@@ -26,6 +26,7 @@ export function behaviourProfileOf(p: CameraProfile): BehaviourProfile {
   return {
     activation: p.activation.recordingButton, alwaysRecord: p.activation.alwaysRecord, standbyMode: p.standbyMode,
     postbuffer: p.postbuffer.enabled, frontIndicator: p.feedback.frontIndicator, allowSilentMode: p.featureAccess.allowSilentMode,
+    allowMicrophoneMute: p.featureAccess.allowMicrophoneMute,
     disableMainRecordButton: p.miniCube.disableMainRecordingButton,
   };
 }
@@ -55,6 +56,8 @@ export interface CameraBehaviourOptions {
   bookmark?: (wallMs: number) => void;
   /** Tell the power source what is on (Power.load), so a battery model or power manager can budget. */
   load?: (load: PowerLoad) => void;
+  /** The microphone was turned off or on (the user's toggle, or back on at the dock). */
+  microphone?: (off: boolean) => void;
   /** Carry out the evaluation-mode reset (delete recordings, forget the system). */
   reset?: () => void;
 }
@@ -107,8 +110,13 @@ export class CameraBehaviour {
 
   input(input: CameraInput): void {
     const before = this.machine.kind;
+    const micBefore = this.machine.ctx.microphoneOff;
     const step = cameraStep(this.machine, input);
     this.machine = step.state;
+    if (this.machine.ctx.microphoneOff !== micBefore) {
+      this.o.log.info('camera', `microphone ${this.machine.ctx.microphoneOff ? 'off: audio is not recorded' : 'on'}`);
+      this.o.microphone?.(this.machine.ctx.microphoneOff);
+    }
     if (this.machine.kind !== before) {
       this.history.push([this.o.clock.monotonic(), this.machine.kind]);
       this.o.log.debug('camera', `${before} -> ${this.machine.kind} (${input.kind})`);

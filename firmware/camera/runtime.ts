@@ -28,6 +28,7 @@ import { FallWatch, fallWatchWanted } from './sensors/fall-watch.js';
 import type { ModelName } from './profile/models.js';
 import type { PairingIndication } from './holster/pairing-indication.js';
 import { miniCubeServiceFor } from './mini-cube.js';
+import { OverlayService } from './overlay.js';
 
 /** RAM set aside for the prebuffer ring by default. */
 export const DEFAULT_PREBUFFER_MAX_BYTES = 64 * 1024 * 1024;
@@ -43,6 +44,8 @@ export interface CameraOptions {
   recorder?: Partial<RecorderConfig>;
   /** Clip limits (default 10 min / 512 MiB, see evidence-sink.ts). */
   clipLimits?: ClipLimits;
+  /** The camera user's name for the overlay (default none); the system's assignment takes its place. */
+  userName?: string;
   /**
    * Camera user id written into recordings (default none). The system's assignment, once a
    * controller sent one at a dock, takes its place (and its profile the `profile` option's).
@@ -118,6 +121,10 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   const assigned = await assignments.load();
   let profile = assigned?.profile ?? bootProfile;
   let user = assigned ? assigned.userId : options.user ?? '';
+  let userName = assigned ? assigned.userName : options.userName ?? '';
+  // The overlay (user name, user id, position, microphone off) burned into the video by the encoder.
+  const overlay = new OverlayService(hal.video.overlay, profile.overlay, hal.gnss, () => hal.clock.monotonic(), log);
+  overlay.update({ userId: user, userName });
   let recorderConfig: RecorderConfig = { ...recorderConfigOf(profile), ...options.recorder };
   const gestureLog: Gesture[] = [];
   let fail!: (e: Error) => void;
@@ -141,6 +148,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: miniCube?.indicators(hal.indicators) ?? hal.indicators, log, profile, assigned: user !== '', sensor, recorder: recorderConfig,
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
     load: (load) => { lastLoad = load; reportLoad(); },
+    microphone: (off) => overlay.update({ microphoneOff: off }),
     reset: () => void evaluationReset(),
   });
   let charging: PowerState['charging'] | undefined;
@@ -258,6 +266,8 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     else if (g.kind === 'reset-window-closed') behaviour.input({ kind: 'evaluation-window-closed' });
     // The manual gives no gesture for silent mode: a lone function-button press toggles it (when the profile allows).
     else if (g.kind === 'press' && g.source === 'function') behaviour.input({ kind: 'gesture', gesture: { kind: 'silent-toggle' } });
+    // Nor for microphone mute: holding the function button toggles it (when the profile allows).
+    else if (g.kind === 'hold' && g.source === 'function') behaviour.input({ kind: 'gesture', gesture: { kind: 'microphone-toggle' } });
   });
   miniCube?.start({ gestures, behaviour });
   /**
@@ -373,6 +383,8 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     }
     const before = user;
     user = applied.userId;
+    userName = applied.userName;
+    overlay.update({ userId: user, userName });
     if (user !== before) {
       log.info('assignment', user ? `assigned to user ${user}` : 'unassigned: recording refused until a user is assigned');
       behaviour.input(user ? { kind: 'user-assigned', self: false } : { kind: 'user-unassigned' });
@@ -384,6 +396,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       recorder?.configure(recorderConfig);
       gestures.configure({ activation: recorderConfig.activation === 'double-press' ? 'double' : 'single', disableMainRecordButton: profile.miniCube.disableMainRecordingButton });
       behaviour.reprofile(profile, recorderConfig);
+      overlay.setProfile(profile.overlay);
       await location?.setProfile(profile);
       reportLoad();
       refreshFallWatch();
@@ -418,6 +431,9 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     await enrollment.forget().catch((e: Error) => log.warn('camera', `reset: adoption not forgotten: ${e.message}`));
     await assignments.clear().catch((e: Error) => log.warn('camera', `reset: assignment not forgotten: ${e.message}`));
     user = options.user ?? '';
+    userName = options.userName ?? '';
+    overlay.update({ userId: user, userName });
+    overlay.setProfile(bootProfile.overlay);
     restartBroadcast();
     log.warn('camera', `reset done: ${removed} recording(s) deleted; the camera is unadopted (force remove it from the system before adding it again)`);
     behaviour.input({ kind: 'power-on' });
@@ -469,6 +485,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
       await sensorChain;
       await holster?.stop();
       await location?.close();
+      overlay.close();
       await fallWatch?.stop();
       await broadcastChain;
       broadcast?.stop();

@@ -11,6 +11,8 @@ import type { LedPattern } from '../../hal/indicators/contract.js';
 import type { Storage } from '../../hal/storage/contract.js';
 import { EmulatedStorage } from '../../hal/storage/emulated.js';
 import { storedRecordings } from './stored-recordings.js';
+import { storedRecordingClips } from './recording-video.js';
+import { readOverlayFrames } from '../video/read-overlay.js';
 import { storedRecordingLocations, type RigRecordingLocation } from './recording-location.js';
 import { RigGnss } from './gnss-steps.js';
 import { logger, silentLog, type Log } from '../../firmware/common/log.js';
@@ -40,6 +42,10 @@ interface RigCamera {
   storage: Storage;
   /** Holster sensors the rig's system paired with the camera's user ("pair" steps). */
   pairings: string[];
+  /** The profile the rig's system assigns ("assign" steps), as JSON; '' = the camera keeps its own. */
+  profileJson: string;
+  /** The camera's answer to the rig's last assignment. */
+  answer?: { accepted: boolean; reason?: string };
 }
 
 export interface EmulatedTargetOptions {
@@ -90,8 +96,8 @@ export class EmulatedRigTarget implements RigTarget {
     for (const decl of devices) {
       const hal = await openEmulatedCamera(checkConfig({ serial: decl.serial, model: decl.model, batteryPercent: decl.batteryPercent, videoBurstFrames: VIDEO_BURST_FRAMES }, cameraBoard.schema, `rig device ${decl.name}`), this.world);
       const log = this.options.verbose ? logger(decl.name, true, this.options.write) : silentLog;
-      const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.profileDoc !== undefined ? { profile: decl.profileDoc } : {}), ...(decl.user !== undefined ? { user: decl.user } : {}) };
-      const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage, pairings: [] };
+      const options: CameraOptions = { recorder: { ...decl.recorder }, timeZone: 'UTC', ...(decl.profileDoc !== undefined ? { profile: decl.profileDoc } : {}), ...(decl.user !== undefined ? { user: decl.user } : {}), ...(decl.userName !== undefined ? { userName: decl.userName } : {}) };
+      const cam: RigCamera = { decl, hal, options, log, runtime: undefined, storage: hal.storage, pairings: [], profileJson: '' };
       this.cameras.set(decl.name, cam);
       this.world.setPosition(decl.serial, decl.position ?? { x: 0, y: 0 });
       cam.runtime = await startCamera(hal, log, options);
@@ -157,6 +163,14 @@ export class EmulatedRigTarget implements RigTarget {
         if (!cam.pairings.includes(action.serial)) cam.pairings.push(action.serial);
         if (cam.pairings.length > 2) throw new Error(`pair: ${cam.decl.name}'s user already has 2 holster sensors (${cam.pairings.slice(0, 2).join(', ')}): expected at most 2`);
         await this.assign(cam, runtime);
+        return;
+      }
+      case 'assign': {
+        const runtime = this.running(cam, 'assign');
+        const before = cam.profileJson;
+        cam.profileJson = JSON.stringify(action.profileDoc ?? {});
+        // A refused profile is not kept: the system's next assignment sends the one the camera has.
+        if (!(await this.assign(cam, runtime, { refusalIsAnswer: true }))) cam.profileJson = before;
         return;
       }
       case 'power-on': {
@@ -318,13 +332,46 @@ export class EmulatedRigTarget implements RigTarget {
     await this.assign(cam, runtime);
   }
 
-  /** The rig as the system assigns the camera (as a controller does at every dock): user, evaluation mode, broadcast key, holster pairings. */
-  private async assign(cam: RigCamera, runtime: CameraRuntime): Promise<void> {
+  /**
+   * The rig as the system assigns the camera (as a controller does at every dock): user, profile,
+   * evaluation mode, broadcast key, holster pairings. A refusal fails the step unless it is the
+   * answer the scenario asked for (an "assign" step); returns whether the camera accepted.
+   */
+  private async assign(cam: RigCamera, runtime: CameraRuntime, o: { refusalIsAnswer?: boolean } = {}): Promise<boolean> {
     const userId = cam.decl.user ?? '';
     const result = await runtime.assign({
-      userId, userName: '', profileJson: '', evaluationMode: cam.decl.evaluation ?? false, wirelessBroadcastKey: this.authority!.wirelessBroadcastKey,
+      userId, userName: cam.decl.userName ?? '', profileJson: cam.profileJson, evaluationMode: cam.decl.evaluation ?? false, wirelessBroadcastKey: this.authority!.wirelessBroadcastKey,
       ...(cam.pairings.length > 0 ? { holsterPairings: { userId, sensors: cam.pairings.map((serial) => ({ serial, pending: true })) } } : {}),
     });
-    if (!result.accepted) throw new Error(`${cam.decl.name}: the camera refused the rig's assignment: ${result.error.message}`);
+    cam.answer = result.accepted ? { accepted: true } : { accepted: false, reason: result.error.message };
+    if (!result.accepted && !o.refusalIsAnswer) throw new Error(`${cam.decl.name}: the camera refused the rig's assignment: ${result.error.message}`);
+    return result.accepted;
+  }
+
+  async assignment(device: string): Promise<Answer<{ accepted: boolean; reason?: string }>> {
+    const answer = this.camera(device).answer;
+    if (!answer) throw new Error(`${device} has not been assigned by the rig's system (declare it adopted, or add an "assign" step)`);
+    return { supported: true, value: answer };
+  }
+
+  /** Microphone mute as the camera's behaviour holds it (on while the camera is off). */
+  async microphoneOff(device: string): Promise<Answer<boolean>> {
+    return { supported: true, value: this.camera(device).runtime?.behaviour.state.ctx.microphoneOff ?? false };
+  }
+
+  /** Every picture's overlay text per recording, decoded by ffmpeg from the clips opened with the rig's system key. */
+  async recordingOverlays(device: string): Promise<Answer<(string[][] | undefined)[]>> {
+    const cam = this.camera(device);
+    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open recordings (declare an adopted camera)`);
+    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
+    const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
+    const out: (string[][] | undefined)[] = [];
+    for (const clips of await storedRecordingClips(storage, keys)) {
+      if (!clips) { out.push(undefined); continue; }
+      const frames: string[][] = [];
+      for (const clip of clips) frames.push(...await readOverlayFrames(clip));
+      out.push(frames);
+    }
+    return { supported: true, value: out };
   }
 }

@@ -24,5 +24,15 @@ export async function loadScenario(path: string): Promise<Scenario> {
     }
     d.profileDoc = doc;
   }
+  // Profiles the rig assigns later are read but not checked: the camera's answer is the point.
+  for (const s of scenario.steps) {
+    if (s.step.type !== 'action' || s.step.action.kind !== 'assign') continue;
+    const a = s.step.action;
+    try {
+      a.profileDoc = JSON.parse(await readFile(resolve(dirname(path), a.profile), 'utf8'));
+    } catch (e) {
+      throw new ScenarioError(scenario.file, s.line, 'profile', `${a.profile}: ${(e as Error).message.replace(/\n\s*/g, ' ')}; expected a camera profile in JSON`);
+    }
+  }
   return scenario;
 }

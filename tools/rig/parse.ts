@@ -13,11 +13,11 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
-const DEVICE_KEYS = ['model', 'serial', 'user', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config', 'position', 'evaluation'] as const;
-const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'storage', 'wait', 'expect'] as const;
+const DEVICE_KEYS = ['model', 'serial', 'user', 'user-name', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config', 'position', 'evaluation'] as const;
+const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'storage', 'assign', 'wait', 'expect'] as const;
 const POINT_RE = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
 const HOLSTER_OPS = ['add', 'move', 'unholster', 'holster', 'power-on', 'power-off'] as const;
-const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery', 'silent', 'feedback', 'self-assign'] as const;
+const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery', 'silent', 'feedback', 'self-assign', 'assignment', 'microphone'] as const;
 
 /** `12s`, `1m30s`, `500ms`, `1.5s`, `2h` in ms, or undefined when it is not a time. */
 export function parseDuration(text: string): number | undefined {
@@ -276,6 +276,14 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         step = { type: 'action', action: { kind: 'cube', device: d, connected: op === 'connect' } };
         break;
       }
+      case 'assign': {
+        const d = device();
+        const m = /^profile=(.+\.json)$/.exec(next() ?? '');
+        if (!m) throw expected('assign', 'profile=FILE.json (a camera profile, relative to the scenario)', words[w - 1]);
+        end('assign');
+        step = { type: 'action', action: { kind: 'assign', device: d, profile: m[1]! } };
+        break;
+      }
       case 'pair': {
         const d = device();
         const serial = holsterSerial('pair');
@@ -372,6 +380,7 @@ function parseDevice(words: string[], devices: DeviceDecl[], bad: Bad, expected:
     line: 0, name, kind: 'camera', model, serial, recorder, batteryPercent: battery,
     docked: yesNo('docked', false), adopted: yesNo('adopted', true),
     ...(user !== undefined ? { user } : {}), ...(profile !== undefined ? { profile } : {}),
+    ...(kv.get('user-name') !== undefined ? { userName: kv.get('user-name')! } : {}),
     ...(board !== undefined ? { board } : {}), ...(config !== undefined ? { config } : {}),
     ...(pm ? { position: { x: Number(pm[1]), y: Number(pm[2]) } } : {}),
     ...(kv.has('evaluation') ? { evaluation: yesNo('evaluation', false) } : {}),
@@ -434,7 +443,14 @@ function parseExpectation(
         return { kind: 'recording-fact', device, pick, property, value };
       }
       if (property === 'location' || property === 'trail') return parseLocationExpectation(device, pick, property, { next, peek, expected, duration: p.duration, point: p.point });
-      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off, user, location or trail', property);
+      if (property === 'overlay') {
+        const mode = next();
+        if (mode !== 'shows' && mode !== 'always' && mode !== 'never') throw expected('overlay', 'shows, always or never', mode);
+        const text = next();
+        if (text === undefined || text === '') throw expected('overlay', 'the text in quotes, like "ID 4711"', text);
+        return { kind: 'recording-overlay', device, pick, mode, text };
+      }
+      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off, user, location, trail or overlay', property);
     }
     case 'bookmarks':
       return { kind: 'bookmarks', device, count: p.count('bookmarks') };
@@ -455,6 +471,18 @@ function parseExpectation(
       const v = next();
       if (v !== 'ready' && v !== 'not-ready') throw expected('self-assign', 'ready or not-ready', v);
       return { kind: 'self-assign', device, ready: v === 'ready' };
+    }
+    case 'assignment': {
+      const v = next();
+      if (v === 'accepted') return { kind: 'assignment', device, accepted: true };
+      if (v !== 'refused') throw expected('assignment', 'accepted, or refused with an optional "reason" in quotes', v);
+      const reason = next();
+      return { kind: 'assignment', device, accepted: false, ...(reason !== undefined ? { reason } : {}) };
+    }
+    case 'microphone': {
+      const onOff = next();
+      if (onOff !== 'on' && onOff !== 'off') throw expected('microphone', 'on or off', onOff);
+      return { kind: 'microphone', device, off: onOff === 'off' };
     }
     case 'silent': {
       const onOff = next();

@@ -7,6 +7,7 @@ import { formatMs } from './parse.js';
 import type { Expectation, RecordingPick, Scenario } from './scenario.js';
 import type { Answer, RigRecording, RigTarget } from './target.js';
 import { isLocationExpectation, locationUnmet } from './location-checks.js';
+import { isOverlayExpectation, overlayUnmet } from './overlay-checks.js';
 
 export interface RunFailure {
   line: number;
@@ -89,8 +90,8 @@ function pick(list: RigRecording[], which: RecordingPick): RigRecording {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 
 async function check(target: RigTarget, x: Expectation): Promise<void> {
-  if (isLocationExpectation(x)) {
-    const why = await locationUnmet(target, x);
+  if (isLocationExpectation(x) || isOverlayExpectation(x)) {
+    const why = isLocationExpectation(x) ? await locationUnmet(target, x) : await overlayUnmet(target, x);
     if (why !== undefined) throw new Unmet(why);
     return;
   }

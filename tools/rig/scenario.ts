@@ -18,6 +18,8 @@ export interface DeviceDecl {
   model: string;
   serial: string;
   user?: string;
+  /** The user's name (for the overlay), `user-name="Ada Lovelace"`. */
+  userName?: string;
   /** Profile file as written (relative to the scenario file): a camera profile (firmware/camera/profile) in JSON. */
   profile?: string;
   /** The profile file's content, checked against the model by loadScenario; handed to the camera as its profile. */
@@ -78,7 +80,12 @@ export type Action =
   | { kind: 'gnss'; device: string; op: 'sky'; sky: 'open' | 'blocked' }
   | { kind: 'gnss'; device: string; op: 'outage'; forMs: number }
   /** The camera walks in a straight line to (x, y) metres, arriving `inMs` later (its position moves each second). */
-  | { kind: 'walk'; device: string; x: number; y: number; inMs: number };
+  | { kind: 'walk'; device: string; x: number; y: number; inMs: number }
+  /**
+   * The rig as the system assigns the camera this profile (as a controller does at a dock). The
+   * file is not checked against the model: the camera's own answer is what a scenario checks.
+   */
+  | { kind: 'assign'; device: string; profile: string; profileDoc?: unknown };
 
 export type RecordingPick = number | 'last';
 
@@ -101,7 +108,13 @@ export type Expectation =
   | { kind: 'recording-location'; device: string; pick: RecordingPick; which: 'trigger-on' | 'trigger-off' | 'any'; near?: { x: number; y: number }; withinM: number }
   /** A recording's GNSS trail: `count` points (at least, with `atLeast`), or its last point near (x, y). */
   | { kind: 'recording-trail'; device: string; pick: RecordingPick; count: number; atLeast: boolean }
-  | { kind: 'recording-trail-end'; device: string; pick: RecordingPick; near: { x: number; y: number }; withinM: number };
+  | { kind: 'recording-trail-end'; device: string; pick: RecordingPick; near: { x: number; y: number }; withinM: number }
+  /** The camera's answer to the last assignment: accepted, or refused (with a reason containing `reason`). */
+  | { kind: 'assignment'; device: string; accepted: boolean; reason?: string }
+  /** Microphone mute (profile "Allow microphone mute"): off means no audio is recorded. */
+  | { kind: 'microphone'; device: string; off: boolean }
+  /** The text burned into a recording's video: some picture, every picture, or no picture has a line containing `text`. */
+  | { kind: 'recording-overlay'; device: string; pick: RecordingPick; mode: 'shows' | 'always' | 'never'; text: string };
 
 export interface TimedStep {
   line: number;

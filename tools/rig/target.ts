@@ -59,6 +59,12 @@ export interface RigTarget {
   feedback?(device: string): Promise<Answer<number>>;
   /** Each recording's sealed location opened, in world metres (oldest first); a target without it cannot check location. */
   recordingLocations?(device: string): Promise<Answer<RigRecordingLocation[]>>;
+  /** The camera's answer to the system's last assignment (a target that cannot assign: not supported). */
+  assignment?(device: string): Promise<Answer<{ accepted: boolean; reason?: string }>>;
+  /** Whether the camera's microphone is off (microphone mute). */
+  microphoneOff?(device: string): Promise<Answer<boolean>>;
+  /** The overlay text of every picture of each recording (oldest recording first; open ones: undefined). */
+  recordingOverlays?(device: string): Promise<Answer<(string[][] | undefined)[]>>;
   /** Release every device (orderly stop). */
   close(): Promise<void>;
 }

@@ -16,21 +16,24 @@ export function emulatedBand(): BandGeometry {
 }
 
 /**
- * The overlay text of every decoded picture of `h264` (raw Annex-B, starting at a keyframe), in
- * display order: one array of lines per picture. Rejects naming ffmpeg's complaint when the
- * video does not decode.
+ * The overlay text of every decoded picture of `video` (raw H.264 Annex-B starting at a keyframe,
+ * or any container ffmpeg recognises, such as a recording's Matroska clip), in display order: one
+ * array of lines per picture. The picture size comes from the stream's SPS when it is raw H.264,
+ * else from `size` (default: the emulated camera's fixture). Rejects naming ffmpeg's complaint
+ * when the video does not decode.
  */
-export async function readOverlayFrames(h264: Uint8Array, band: BandGeometry = emulatedBand()): Promise<string[][]> {
-  const sps = findSps(h264);
-  if (!sps) throw new Error('overlay: the video has no readable SPS; expected H.264 Annex-B starting at a keyframe');
+export async function readOverlayFrames(video: Uint8Array, options: { band?: BandGeometry; size?: { width: number; height: number } } = {}): Promise<string[][]> {
+  const band = options.band ?? emulatedBand();
+  const raw = video[0] === 0 && video[1] === 0 && (video[2] === 1 || (video[2] === 0 && video[3] === 1));
+  const sps = (raw ? findSps(video) : undefined) ?? options.size ?? fixtureFromFile().info;
   const frameBytes = (sps.width * sps.height * 3) / 2;
-  const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', ...(raw ? ['-f', 'h264'] : []), '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   let err = '';
   child.stdout.on('data', (b: Buffer) => out.push(b));
   child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
   child.stdin.on('error', () => { /* ffmpeg exited early: reported below */ });
-  child.stdin.end(h264);
+  child.stdin.end(video);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', (e) => reject(new Error(`overlay: cannot run ffmpeg (${e.message}); expected Debian's ffmpeg on PATH`)));
     child.on('close', resolve);

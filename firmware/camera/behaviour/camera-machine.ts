@@ -18,7 +18,7 @@ export function initialCameraState(profile: BehaviourProfile = DEFAULT_BEHAVIOUR
     kind: 'off',
     ctx: {
       profile, assigned: false, selfAssigned: false, certificateValid: true, evaluationMode: false, evaluationCheck: false,
-      silent: false, miniSensorConnected: false, charge: 'charging', offloading: false, ...facts,
+      silent: false, microphoneOff: false, miniSensorConnected: false, charge: 'charging', offloading: false, ...facts,
     },
   };
 }
@@ -75,7 +75,7 @@ function leaveDock(ctx: CameraContext, trigger: 'undock' | 'power-on'): CameraSt
 
 /** Into the bay: a recording stops (dock), the sensor goes off, safe mode when the certificate expired. */
 function enterDock(state: CameraState): CameraStep {
-  const ctx = { ...state.ctx, selfAssigned: false, offloading: false };
+  const ctx = { ...state.ctx, selfAssigned: false, offloading: false, microphoneOff: false };
   const effects: CameraEffect[] = [];
   if (isRecording(state)) effects.push({ kind: 'stop-recording', reason: 'dock' });
   if (state.kind === 'idle' || isRecording(state) || (state.kind === 'standby' && state.waking)) effects.push({ kind: 'sensor', on: false });
@@ -121,6 +121,8 @@ function transition(state: CameraState, input: CameraInput): CameraStep {
           return powerDown(state, 'power-off', [{ kind: 'reset-camera' }]);
         }
         if (g.kind === 'silent-toggle') return ctx.profile.allowSilentMode ? stay({ ...state, ctx: { ...ctx, silent: !ctx.silent } }) : stay(state);
+        // Undocked only: a docked camera records nothing, and docking turns the microphone back on.
+        if (g.kind === 'microphone-toggle') return ctx.profile.allowMicrophoneMute && state.kind !== 'docked' ? stay({ ...state, ctx: { ...ctx, microphoneOff: !ctx.microphoneOff } }) : stay(state);
         break;
       }
       default: break;

@@ -22,13 +22,15 @@ export interface BehaviourProfile {
   frontIndicator: 'none' | 'steady' | 'flash';
   /** The user may turn silent mode on (display, front indicator and alerts off). */
   allowSilentMode: boolean;
+  /** The user may turn the microphone off (profile "Allow microphone mute"). */
+  allowMicrophoneMute: boolean;
   /** "Disable main camera recording button" while a mini cube sensor is connected. */
   disableMainRecordButton: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR_PROFILE: BehaviourProfile = {
   activation: 'single-press', alwaysRecord: false, standbyMode: false, postbuffer: false,
-  frontIndicator: 'none', allowSilentMode: false, disableMainRecordButton: false,
+  frontIndicator: 'none', allowSilentMode: false, allowMicrophoneMute: false, disableMainRecordButton: false,
 };
 
 /** What the charger says while docked. */
@@ -49,6 +51,8 @@ export interface CameraContext {
   evaluationCheck: boolean;
   /** Silent mode: front indicator and alerts off. */
   silent: boolean;
+  /** The user turned the microphone off: no audio is recorded, and the overlay says so. Back on at the dock. */
+  microphoneOff: boolean;
   /** A mini cube sensor is connected. */
   miniSensorConnected: boolean;
   charge: DockCharge;
@@ -88,7 +92,9 @@ export type CameraGesture =
   /** The reset gesture made within the window after the evaluation check. */
   | { kind: 'evaluation-reset' }
   /** The user's silent-mode toggle. */
-  | { kind: 'silent-toggle' };
+  | { kind: 'silent-toggle' }
+  /** The user's microphone on/off toggle. */
+  | { kind: 'microphone-toggle' };
 
 /** What the recorder (firmware/camera/recorder) reports back. */
 export type RecorderReport =

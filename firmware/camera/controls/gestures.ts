@@ -38,7 +38,7 @@ export type GestureInput =
   /** Profile or accessory change (activation, cube connected, ...), effective from `at`. */
   | { kind: 'configure'; settings: Partial<GestureSettings>; at: number };
 
-/** Sources that have double press and hold: all but the function button. */
+/** Sources that have a double press: all but the function button (which has press and hold). */
 export type ClickSource = Exclude<GestureSource, 'function'>;
 
 /**
@@ -51,7 +51,7 @@ export type Gesture =
   /** Two presses, the second starting within the double-press window after the first release. */
   | { kind: 'double-press'; source: ClickSource; pressAt: number; at: number }
   /** Held for the hold time; reported while still held, its release reports nothing. */
-  | { kind: 'hold'; source: ClickSource; pressAt: number; at: number }
+  | { kind: 'hold'; source: GestureSource; pressAt: number; at: number }
   /** Function+record double-pressed together (W102/W110/W120: power double press): the reset window opens. */
   | { kind: 'evaluation-check'; pressAt: number; at: number }
   /** The reset double press came within the reset window after the evaluation check. */
@@ -176,7 +176,7 @@ function candidates(s: Work, out: Gesture[] = []): Candidate[] {
     }
     const t = s.trackers[src];
     const d = t.down;
-    if (d && !d.holdFired && src !== 'function') {
+    if (d && !d.holdFired) {
       const due = d.at + holdMs;
       list.push({ name: `hold:${src}`, due, prio: 1, blocked: rawPendingBefore(s, src, 'release', due), fire: () => {
         d.holdFired = true;

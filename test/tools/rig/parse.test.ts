@@ -179,3 +179,51 @@ t.test('storage step and self-assign expectation', async (t) => {
     t.equal((e as Error).message, message, step);
   }
 });
+
+t.test('assign step, user names, and the assignment, microphone and overlay expectations', async (t) => {
+  const s = parseScenario([
+    'device cam1 user=SE-4711 user-name="Ada Lovelace"',
+    'at 1s assign cam1 profile=p.json',
+    'expect cam1 assignment refused "at most 90 s"',
+    'expect cam1 assignment refused',
+    'expect cam1 assignment accepted',
+    'expect cam1 microphone off',
+    'expect cam1 recording 2 overlay shows "ID SE-4711"',
+    'expect cam1 recording last overlay never "MIC OFF"',
+    'expect cam1 recording 1 overlay always Ada',
+  ].join('\n'));
+  t.equal(s.devices[0]!.userName, 'Ada Lovelace');
+  t.same(s.steps.map((x) => (x.step.type === 'action' ? x.step.action : x.step.expect)), [
+    { kind: 'assign', device: 'cam1', profile: 'p.json' },
+    { kind: 'assignment', device: 'cam1', accepted: false, reason: 'at most 90 s' },
+    { kind: 'assignment', device: 'cam1', accepted: false },
+    { kind: 'assignment', device: 'cam1', accepted: true },
+    { kind: 'microphone', device: 'cam1', off: true },
+    { kind: 'recording-overlay', device: 'cam1', pick: 2, mode: 'shows', text: 'ID SE-4711' },
+    { kind: 'recording-overlay', device: 'cam1', pick: 'last', mode: 'never', text: 'MIC OFF' },
+    { kind: 'recording-overlay', device: 'cam1', pick: 1, mode: 'always', text: 'Ada' },
+  ]);
+  const malformed: [string, string][] = [
+    ['assign cam1 p.json', 'scenario.rig:2: assign: expected profile=FILE.json (a camera profile, relative to the scenario), got "p.json"'],
+    ['assign cam1', 'scenario.rig:2: assign: expected profile=FILE.json (a camera profile, relative to the scenario), got nothing'],
+    ['expect cam1 assignment maybe', 'scenario.rig:2: assignment: expected accepted, or refused with an optional "reason" in quotes, got "maybe"'],
+    ['expect cam1 microphone muted', 'scenario.rig:2: microphone: expected on or off, got "muted"'],
+    ['expect cam1 recording 1 overlay contains "x"', 'scenario.rig:2: overlay: expected shows, always or never, got "contains"'],
+    ['expect cam1 recording 1 overlay shows', 'scenario.rig:2: overlay: expected the text in quotes, like "ID 4711", got nothing'],
+    ['expect cam1 recording 1 overlay shows "a" "b"', 'scenario.rig:2: expect recording: unexpected "b" after the end of the step'],
+  ];
+  for (const [step, message] of malformed) {
+    const e = t.throws(() => parseScenario(`device cam1\n${step}`)) as unknown;
+    t.ok(e instanceof ScenarioError, step);
+    t.equal((e as Error).message, message, step);
+  }
+  // The assigned profile is read, not checked: the camera's own answer is what a scenario looks at.
+  const dir = await mkdtemp(join(tmpdir(), 'rig-'));
+  await writeFile(join(dir, 'p.json'), JSON.stringify({ standbyMode: true, prebuffer: { enabled: true, lengthS: 120 } }));
+  await writeFile(join(dir, 'a.rig'), 'device cam1 model=W100\nat 1s assign cam1 profile=p.json\nat 2s assign cam1 profile=gone.json\n');
+  await t.rejects(loadScenario(join(dir, 'a.rig')), { message: /^a\.rig:3: profile: gone\.json: ENOENT.*; expected a camera profile in JSON$/ });
+  await writeFile(join(dir, 'b.rig'), 'device cam1 model=W100\nat 1s assign cam1 profile=p.json\n');
+  const b = await loadScenario(join(dir, 'b.rig'));
+  const a = b.steps[0]!.step;
+  t.same(a.type === 'action' && a.action.kind === 'assign' ? a.action.profileDoc : undefined, { standbyMode: true, prebuffer: { enabled: true, lengthS: 120 } });
+});

@@ -213,3 +213,17 @@ t.test('evaluation check and reset; silent mode', async (t) => {
   const notAllowed = cameraStep(recording(), { kind: 'gesture', gesture: { kind: 'silent-toggle' } });
   t.notOk(notAllowed.state.ctx.silent, 'silent mode only when the profile allows it');
 });
+
+t.test('microphone mute: toggled undocked when the profile allows it; docking turns it back on', async (t) => {
+  const toggle: CameraInput = { kind: 'gesture', gesture: { kind: 'microphone-toggle' } };
+  let s = cameraStep(recording({}, { allowMicrophoneMute: true }), toggle).state;
+  t.ok(s.ctx.microphoneOff, 'off while recording');
+  t.equal(s.kind, 'recording', 'the recording goes on');
+  s = cameraStep(s, toggle).state;
+  t.notOk(s.ctx.microphoneOff, 'on again');
+  t.notOk(cameraStep(recording(), toggle).state.ctx.microphoneOff, 'not allowed by the profile: stays on');
+  t.notOk(cameraStep(docked({}, { allowMicrophoneMute: true }), toggle).state.ctx.microphoneOff, 'docked: the gesture does nothing');
+  const muted = cameraStep(idle({}, { allowMicrophoneMute: true }), toggle).state;
+  t.ok(muted.ctx.microphoneOff);
+  t.notOk(cameraStep(muted, { kind: 'dock' }).state.ctx.microphoneOff, 'docking turns the microphone back on');
+});
