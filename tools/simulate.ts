@@ -34,6 +34,7 @@ import { PATROL_PROFILES, TEAM_SIZE, distanceFromBeat, memberOf, modelOf, patrol
 import { CameraAssignments } from '../firmware/controller/assignments.js';
 import { parseLocation } from '../firmware/camera/location/location-text.js';
 import type { GnssTrailDocument } from '../firmware/controller/upload/location-objects.js';
+import { readOverlayFrames } from './video/read-overlay.js';
 
 const MAX_PORTS = 5;
 /** The emulated sensors hand over 5 frames (about 167 ms) at a time: long shifts run faster, each frame keeps its capture time. */
@@ -109,6 +110,11 @@ export interface Summary {
   trailPointsOffBeat: number;
   /** The fall: which camera, and whether a recording with TriggerOn Fall from it reached the destination. */
   fall: { camera: string; atSeconds: number; arrived: boolean };
+  /**
+   * Recordings of cameras with an overlay whose first second was read back from the decoded
+   * video (null: not decoded), and of those, how many did not show their user in every picture.
+   */
+  overlays: { checked: number; wrong: number } | null;
 }
 
 interface Cam { index: number; hal: EmulatedCameraHal; runtime: CameraRuntime; serial: string; user: string; station: string; bay: number }
@@ -342,7 +348,13 @@ async function main(): Promise<number> {
     const c = cams.find((x) => x.serial === serial);
     return c ? distanceFromBeat(c.index, c.hal.emulators.gnssReceiver.metresOf(point)) : undefined;
   };
-  const check = await checkDestination(connection, controllerHal.clock, uploadedIds, say, !args['skip-decode'], offBeat);
+  // A camera whose profile turns the overlay on shows its user's name and id on the first line.
+  const expectedOverlay: ExpectedOverlay = (serial, userId) => {
+    const e = assignments.entry(serial);
+    const overlay = e?.profile?.overlay as { userName?: boolean; userId?: boolean } | undefined;
+    return e && overlay?.userName && overlay.userId ? `${e.userName}  ID ${userId}` : undefined;
+  };
+  const check = await checkDestination(connection, controllerHal.clock, uploadedIds, say, !args['skip-decode'], offBeat, expectedOverlay);
   const triggers: Record<string, number> = {};
   for (const reason of check.triggerOn.values()) triggers[reason] = (triggers[reason] ?? 0) + 1;
   const fallArrived = [...check.triggerOn].some(([container, reason]) => reason === 'Fall' && container.includes(`_${fallen.serial}_`));
@@ -364,9 +376,11 @@ async function main(): Promise<number> {
     destination: serverRoot ? { kind: 'reference', storagePath: serverRoot } : { kind: 'connection', site: connection.siteName },
     triggers, located: check.located, trails: check.trails, trailPoints: check.trailPoints, trailPointsOffBeat: check.trailPointsOffBeat,
     fall: { camera: fallen.serial, atSeconds: Math.round(fall.atMs / 1000), arrived: fallArrived },
+    overlays: check.overlays,
   };
   say(`summary: ${summary.recordings} recordings made, ${summary.offloaded} offloaded, ${summary.uploaded} at the destination with ${summary.clips} clips (${(summary.bytes / 1e6).toFixed(1)} MB)${summary.decoded === null ? ' (clips not decoded: --skip-decode, or ffmpeg not installed)' : `, ${summary.decoded} decoded by ffmpeg`}; lost ${summary.lost}, corrupt ${summary.corrupt}, not transferred ${summary.notTransferred}; ${summary.virtualSeconds} s virtual in ${summary.wallSeconds} s wall`);
   say(`automatic activation: recordings by trigger ${Object.entries(triggers).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; the fall of ${fallen.user} (${fallen.serial}) ${fallArrived ? 'arrived as a Fall recording' : 'did NOT arrive as a Fall recording'}; ${summary.located} recording(s) with TriggerOnLocation, ${summary.trails} GNSS trail(s) of ${summary.trailPoints} point(s), ${summary.trailPointsOffBeat} off the beat walked`);
+  if (summary.overlays) say(`overlays: ${summary.overlays.checked} team lead recording(s) read back from the decoded video, ${summary.overlays.wrong} not showing their user in every picture`);
   if (serverRoot) say(`the reference destination's files are in ${serverRoot} (connection file: ${join(serverRoot, 'connection.json')})`);
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   // What the shift must show at the destination: the fall, a broadcast chain where a team has
@@ -376,6 +390,8 @@ async function main(): Promise<number> {
     ...(n >= 2 && !triggers.WirelessBroadcast ? ['a wireless broadcast recording'] : []),
     ...(summary.trails === 0 ? ['a GNSS trail'] : []),
     ...(summary.trailPointsOffBeat > 0 ? [`${summary.trailPointsOffBeat} trail point(s) off the beat`] : []),
+    ...(summary.overlays && summary.overlays.checked === 0 ? ['a recording with an overlay'] : []),
+    ...(summary.overlays && summary.overlays.wrong > 0 ? [`${summary.overlays.wrong} recording(s) whose overlay does not show their user`] : []),
   ];
   if (missing.length) say(`NOT as expected at the destination: ${missing.join(', ')}`);
   return summary.lost === 0 && summary.corrupt === 0 && summary.recordings > 0 && missing.length === 0 ? 0 : 1;
@@ -386,18 +402,22 @@ interface DestinationCheck {
   /** TriggerOn of every complete recording, by container. */
   triggerOn: Map<string, string>;
   located: number; trails: number; trailPoints: number; trailPointsOffBeat: number;
+  overlays: { checked: number; wrong: number } | null;
 }
+
+/** The overlay's first line a camera must show for user `userId` (undefined: the camera shows no overlay). */
+export type ExpectedOverlay = (serial: string, userId: string) => string | undefined;
 
 /** How far from the beat its camera walked a trail point is, in metres (undefined: not a camera of this shift). */
 export type OffBeat = (serial: string, point: { latitude: number; longitude: number }) => number | undefined;
 /** A trail point or trigger location further than this from the camera's beat is reported (GNSS error is a few metres). */
 const BEAT_TOLERANCE_M = 25;
 
-async function checkDestination(connection: ConnectionFile, clock: Clock, uploaded: Map<string, string>, say: (l: string) => void, decode: boolean, offBeat: OffBeat): Promise<DestinationCheck> {
+async function checkDestination(connection: ConnectionFile, clock: Clock, uploaded: Map<string, string>, say: (l: string) => void, decode: boolean, offBeat: OffBeat, expectedOverlay: ExpectedOverlay): Promise<DestinationCheck> {
   const client = new SwiftClient({ connection, clock });
   const ffmpeg = decode && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
   const dir = await mkdtemp(join(tmpdir(), 'bwc-check-'));
-  const out: DestinationCheck = { complete: 0, completeIds: new Set(), clips: 0, bytes: 0, corrupt: 0, decoded: ffmpeg ? 0 : null, triggerOn: new Map(), located: 0, trails: 0, trailPoints: 0, trailPointsOffBeat: 0 };
+  const out: DestinationCheck = { complete: 0, completeIds: new Set(), clips: 0, bytes: 0, corrupt: 0, decoded: ffmpeg ? 0 : null, triggerOn: new Map(), located: 0, trails: 0, trailPoints: 0, trailPointsOffBeat: 0, overlays: ffmpeg ? { checked: 0, wrong: 0 } : null };
   // Decoding is the slow part: one ffmpeg per core, while the next clips download.
   const decoders = new Set<Promise<void>>();
   const width = Math.max(1, availableParallelism());
@@ -458,11 +478,23 @@ async function checkDestination(connection: ConnectionFile, clock: Clock, upload
         }
       }
       const clipNames = names.filter((name) => name.endsWith('.mkv') || name.endsWith('.mp4'));
-      for (const name of clipNames) {
+      const overlay = expectedOverlay(serial, info.metadata.userid ?? '');
+      for (const [i, name] of clipNames.entries()) {
         const data = await buffer((await client.getObject(container, name)).body);
         out.clips++;
         out.bytes += data.length;
         if (!ffmpeg) continue;
+        // The first clip's first second, read back from the pictures: the user burned into the video
+        // must be the user the recording belongs to.
+        if (overlay !== undefined && i === 0) {
+          out.overlays!.checked++;
+          const frames = await readOverlayFrames(data, { maxFrames: 30 }).catch((e: Error) => { say(`  ${container}/${name}: ${e.message}`); return []; });
+          const bad = frames.findIndex((f) => f[0] !== overlay);
+          if (bad !== -1 || frames.length === 0) {
+            out.overlays!.wrong++;
+            say(`  ${container}/${name}: overlay ${frames.length === 0 ? 'unreadable' : `picture ${bad + 1} shows ${JSON.stringify(frames[bad])}`}, expected ${JSON.stringify(overlay)}`);
+          }
+        }
         while (decoders.size >= width) await Promise.race(decoders);
         const file = join(dir, `clip-${files++}${name.slice(name.lastIndexOf('.'))}`);
         await writeFile(file, data);

@@ -38,6 +38,10 @@ t.test('npm start: 4 cameras, a shift of incidents, every recording at the refer
   t.ok(s.trails >= 1 && s.trailPoints > 10, `GNSS trails uploaded (${s.trails} trails, ${s.trailPoints} points)`);
   t.equal(s.trailPointsOffBeat, 0, 'every trail point on the beat the camera walked');
   t.ok(s.located >= 1, 'recordings with TriggerOnLocation');
+  if (ffmpeg) {
+    t.ok(s.overlays.checked >= 1, `team lead recordings read back from the decoded video (${s.overlays.checked})`);
+    t.equal(s.overlays.wrong, 0, 'each shows its own user burned into every picture read');
+  } else t.equal(s.overlays, null, 'without ffmpeg the overlays are not read');
   const trailObjects = containers.flatMap((c) => readdirSync(join(s.destination.storagePath, 'AUTH_scu', c)).filter((o) => o.endsWith('_gpstrail.json')));
   t.equal(trailObjects.length, s.trails, 'the trail objects are on disk at the destination');
   t.notOk(trailObjects.some((o) => o.includes('_W100-')), 'the W100 (no GNSS) has no trail');

@@ -33,12 +33,14 @@ const recorder = {
  * The shift's profiles, as a controller's assignments file holds them. Every camera records on a
  * received broadcast and broadcasts when it starts recording; the lead also records on a fall and
  * keeps its location always; the second camera has location while recording; the W100 has no
- * GNSS and no signal-strength setting (its broadcast is at the default, high).
+ * GNSS and no signal-strength setting (its broadcast is at the default, high). The lead burns its
+ * user's name, id and position into the video (the overlay).
  */
 export const PATROL_PROFILES: Readonly<Record<(typeof SLOT_PROFILES)[number], Record<string, unknown>>> = {
   'patrol-lead': {
     ...recorder,
     location: { mode: 'always', assistedGnss: false },
+    overlay: { userName: true, userId: true, position: true },
     activation: { recordOnFall: true, broadcast: { enabled: true, strength: 'medium', delayAtUndockMin: 0 }, recordOnReceivedBroadcast: true },
   },
   'patrol-located': {

@@ -22,12 +22,12 @@ export function emulatedBand(): BandGeometry {
  * else from `size` (default: the emulated camera's fixture). Rejects naming ffmpeg's complaint
  * when the video does not decode.
  */
-export async function readOverlayFrames(video: Uint8Array, options: { band?: BandGeometry; size?: { width: number; height: number } } = {}): Promise<string[][]> {
+export async function readOverlayFrames(video: Uint8Array, options: { band?: BandGeometry; size?: { width: number; height: number }; maxFrames?: number } = {}): Promise<string[][]> {
   const band = options.band ?? emulatedBand();
   const raw = video[0] === 0 && video[1] === 0 && (video[2] === 1 || (video[2] === 0 && video[3] === 1));
   const sps = (raw ? findSps(video) : undefined) ?? options.size ?? fixtureFromFile().info;
   const frameBytes = (sps.width * sps.height * 3) / 2;
-  const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', ...(raw ? ['-f', 'h264'] : []), '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', ...(raw ? ['-f', 'h264'] : []), '-i', 'pipe:0', ...(options.maxFrames !== undefined ? ['-frames:v', String(options.maxFrames)] : []), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   let err = '';
   child.stdout.on('data', (b: Buffer) => out.push(b));

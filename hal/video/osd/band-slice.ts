@@ -147,13 +147,18 @@ export function readParameterSets(unit: Uint8Array): { sps: SequenceCoding; pps:
   return sps && pps ? { sps, pps } : undefined;
 }
 
+/** Writes bits MSB first into a growing byte array; whole bytes are copied in with set(). */
 class BitWriter {
-  private bytes: number[] = [];
+  private buf: Uint8Array;
+  private len = 0;
   private cur = 0;
   private n = 0;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
+  }
   bit(b: number): void {
     this.cur = (this.cur << 1) | (b & 1);
-    if (++this.n === 8) { this.bytes.push(this.cur); this.cur = 0; this.n = 0; }
+    if (++this.n === 8) { this.push(this.cur); this.cur = 0; this.n = 0; }
   }
   ue(v: number): void {
     const x = v + 1;
@@ -162,8 +167,23 @@ class BitWriter {
     for (let i = len; i >= 0; i--) this.bit((x >>> i) & 1);
   }
   alignZero(): void { while (this.n !== 0) this.bit(0); }
-  byte(b: number): void { this.bytes.push(b); }
-  trailing(): Uint8Array { this.bit(1); this.alignZero(); return Uint8Array.from(this.bytes); }
+  /** Whole bytes; the writer must be byte-aligned. */
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  trailing(): Uint8Array { this.bit(1); this.alignZero(); return this.buf.subarray(0, this.len); }
+  private push(b: number): void {
+    this.room(1);
+    this.buf[this.len++] = b;
+  }
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
 }
 
 /** Samples of one I_PCM macroblock: 256 luma, 64 Cb, 64 Cr. */
@@ -176,7 +196,8 @@ export const PCM_MB_BYTES = 384;
  * codes every macroblock.
  */
 export function writeBandSlice(slice: BandSlice, samples: Uint8Array, coded: readonly boolean[]): Uint8Array {
-  const w = new BitWriter();
+  const count = coded.reduce((n, c) => n + (c ? 1 : 0), 0);
+  const w = new BitWriter(16 + slice.headerBits.length / 8 + count * (PCM_MB_BYTES + 4));
   for (const b of slice.headerBits) w.bit(b);
   w.ue(1); // disable_deblocking_filter_idc = 1: no filtering on any edge of this slice
   let skipped = 0;
@@ -185,22 +206,38 @@ export function writeBandSlice(slice: BandSlice, samples: Uint8Array, coded: rea
     if (slice.type === 'P') { w.ue(skipped); skipped = 0; }
     w.ue(slice.type === 'I' ? 25 : 30); // I_PCM
     w.alignZero();
-    const off = i * PCM_MB_BYTES;
-    for (let k = 0; k < PCM_MB_BYTES; k++) w.byte(samples[off + k]!);
+    w.bytes(samples.subarray(i * PCM_MB_BYTES, (i + 1) * PCM_MB_BYTES));
   }
   if (skipped > 0) w.ue(skipped);
   return escapeNal(slice.nalHeader, w.trailing());
 }
 
-/** Start code + NAL header + the RBSP with emulation prevention bytes inserted. */
-function escapeNal(header: number, payload: Uint8Array): Uint8Array {
+/**
+ * Start code + NAL header + the RBSP with emulation prevention bytes inserted. Runs without a
+ * zero byte (PCM samples are never 0) are copied whole.
+ */
+export function escapeNal(header: number, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + payload.length + Math.ceil(payload.length / 2));
   out.set([0, 0, 0, 1, header]);
-  let n = 5, zeros = 0;
-  for (const b of payload) {
-    if (zeros >= 2 && b <= 3) { out[n++] = 3; zeros = 0; }
-    out[n++] = b;
-    zeros = b === 0 ? zeros + 1 : 0;
+  let n = 5, from = 0;
+  for (;;) {
+    const z = payload.indexOf(0, from);
+    // Up to two zeros then a byte <= 3 needs an escape; find the next place that can.
+    if (z < 0 || z + 2 >= payload.length + 1) {
+      out.set(payload.subarray(from), n);
+      n += payload.length - from;
+      break;
+    }
+    if (payload[z + 1] === 0 && z + 2 < payload.length && payload[z + 2]! <= 3) {
+      out.set(payload.subarray(from, z + 2), n);
+      n += z + 2 - from;
+      out[n++] = 3;
+      from = z + 2;
+    } else {
+      out.set(payload.subarray(from, z + 1), n);
+      n += z + 1 - from;
+      from = z + 1;
+    }
   }
   return out.subarray(0, n);
 }

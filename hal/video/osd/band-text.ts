@@ -29,28 +29,39 @@ export function fitLines(lines: readonly string[], cap: BandCapacity): string[] 
     .map((c) => { const code = c.codePointAt(0)!; return code >= FIRST_CHAR && code <= LAST_CHAR ? c : MISSING; }).join(''));
 }
 
-/** The band's samples, macroblock by macroblock (PCM_MB_BYTES each), with `lines` drawn from the top left. */
+let inkedGlyphs: Uint8Array | undefined;
+/** Every glyph already as luma (the font's coverage mapped once). */
+function glyphLuma(): Uint8Array {
+  inkedGlyphs ??= glyphTable().map(lumaOf);
+  return inkedGlyphs;
+}
+
+/**
+ * The band's samples, macroblock by macroblock (PCM_MB_BYTES each), with `lines` drawn from the
+ * top left. A text line is one macroblock row tall and a macroblock two characters wide, so each
+ * glyph row is copied straight into its macroblock.
+ */
 export function renderBand(lines: readonly string[], g: BandGeometry): Uint8Array {
-  const width = g.widthMbs * 16, height = g.rows * 16;
-  const luma = new Uint8Array(width * height).fill(BLACK);
-  const font = glyphTable();
-  const cap = bandCapacity(g);
-  fitLines(lines, cap).forEach((line, row) => {
-    [...line].forEach((c, col) => {
-      const glyph = (c.codePointAt(0)! - FIRST_CHAR) * GLYPH_WIDTH * GLYPH_HEIGHT;
-      for (let y = 0; y < GLYPH_HEIGHT; y++) {
-        for (let x = 0; x < GLYPH_WIDTH; x++) {
-          luma[(row * GLYPH_HEIGHT + y) * width + col * GLYPH_WIDTH + x] = lumaOf(font[glyph + y * GLYPH_WIDTH + x]!);
-        }
-      }
-    });
-  });
   const mbs = g.widthMbs * g.rows;
-  const out = new Uint8Array(mbs * PCM_MB_BYTES).fill(NEUTRAL_CHROMA);
+  const out = new Uint8Array(mbs * PCM_MB_BYTES);
   for (let m = 0; m < mbs; m++) {
-    const x0 = (m % g.widthMbs) * 16, y0 = Math.floor(m / g.widthMbs) * 16;
-    for (let y = 0; y < 16; y++) out.set(luma.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + 16), m * PCM_MB_BYTES + y * 16);
+    out.fill(BLACK, m * PCM_MB_BYTES, m * PCM_MB_BYTES + 256);
+    out.fill(NEUTRAL_CHROMA, m * PCM_MB_BYTES + 256, (m + 1) * PCM_MB_BYTES);
   }
+  const glyphs = glyphLuma();
+  const perGlyph = GLYPH_WIDTH * GLYPH_HEIGHT;
+  const perMb = 16 / GLYPH_WIDTH;
+  fitLines(lines, bandCapacity(g)).forEach((line, row) => {
+    let col = 0;
+    for (const c of line) {
+      const glyph = (c.codePointAt(0)! - FIRST_CHAR) * perGlyph;
+      if (c !== ' ') {
+        const base = (row * g.widthMbs + Math.floor(col / perMb)) * PCM_MB_BYTES + (col % perMb) * GLYPH_WIDTH;
+        for (let y = 0; y < GLYPH_HEIGHT; y++) out.set(glyphs.subarray(glyph + y * GLYPH_WIDTH, glyph + (y + 1) * GLYPH_WIDTH), base + y * 16);
+      }
+      col++;
+    }
+  });
   return out;
 }
 

@@ -4,7 +4,7 @@ import type { AccessUnit } from '../../../hal/video/contract.js';
 import { EmulatedCamera } from '../../../hal/video/emulated.js';
 import { fixtureFromFile } from '../../../hal/video/fixture.js';
 import { BandLayout } from '../../../hal/video/osd/emulated-osd.js';
-import { BandLayoutError } from '../../../hal/video/osd/band-slice.js';
+import { BandLayoutError, escapeNal } from '../../../hal/video/osd/band-slice.js';
 import { fitLines, readBand, renderBand } from '../../../hal/video/osd/band-text.js';
 import { readOverlayFrames } from '../../../tools/video/read-overlay.js';
 import { concat, ffmpegDecodeErrors, haveFfmpeg } from './suite.js';
@@ -94,4 +94,28 @@ t.test('a fixture without a band slice has no overlay, with the reason', async (
   const cut = { ...fixture, name: 'cut', units: fixture.units.map((u) => ({ ...u, data: u.data.subarray(0, 40) })) };
   t.throws(() => BandLayout.of(cut), /video fixture cut unit 0: has 0 slices in a picture; expected 2 \(the picture, then the bottom band\)/);
   t.ok(new BandLayoutError('x') instanceof Error);
+});
+
+t.test('emulation prevention: the fast escape equals the byte-by-byte rule on random payloads (fuzz)', async (t) => {
+  const reference = (header: number, payload: Uint8Array) => {
+    const out = [0, 0, 0, 1, header];
+    let zeros = 0;
+    for (const b of payload) {
+      if (zeros >= 2 && b <= 3) { out.push(3); zeros = 0; }
+      out.push(b);
+      zeros = b === 0 ? zeros + 1 : 0;
+    }
+    return Uint8Array.from(out);
+  };
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed >>> 16; };
+  for (let i = 0; i < 2000; i++) {
+    const len = rand() % 40;
+    // Mostly zeros and small values, so escapes are common.
+    const payload = Uint8Array.from({ length: len }, () => (rand() % 3 === 0 ? rand() % 256 : rand() % 4 === 0 ? 3 : 0));
+    const got = escapeNal(0x65, payload);
+    const want = reference(0x65, payload);
+    if (Buffer.compare(Buffer.from(got), Buffer.from(want)) !== 0) { t.fail(`payload ${Buffer.from(payload).toString('hex')}: got ${Buffer.from(got).toString('hex')}, want ${Buffer.from(want).toString('hex')}`); return; }
+  }
+  t.pass('2000 random payloads escaped as the rule says');
 });
