@@ -25,6 +25,11 @@ export interface CameraAssignment {
   wirelessBroadcastKey: Uint8Array;
   /** The user's holster sensors (absent: none). */
   holsterPairings?: HolsterPairings;
+  /**
+   * A self-assignment (RFID tag tap): the camera's LEDs flash green until undock. Optional when
+   * encoding (absent = false); always present after decoding.
+   */
+  selfAssignment?: boolean;
 }
 
 interface Readiness {

@@ -22,6 +22,11 @@ export interface AppliedAssignment {
   evaluationMode: boolean;
   /** 32 bytes. */
   wirelessBroadcastKey: Uint8Array;
+  /**
+   * Picked for the user by a self-assign tag tap at the controller: the LEDs flash green until
+   * undock. Not kept across a reboot (it is about this dock only).
+   */
+  selfAssigned: boolean;
 }
 
 interface Stored {
@@ -57,7 +62,7 @@ export function checkAssignment(m: CameraAssignment, model: string): AppliedAssi
       throw e;
     }
   }
-  return { userId: m.userId, userName: m.userName, profile, evaluationMode: m.evaluationMode, wirelessBroadcastKey: Uint8Array.from(m.wirelessBroadcastKey) };
+  return { userId: m.userId, userName: m.userName, profile, evaluationMode: m.evaluationMode, wirelessBroadcastKey: Uint8Array.from(m.wirelessBroadcastKey), selfAssigned: m.selfAssignment === true };
 }
 
 export class CameraAssignmentStore {

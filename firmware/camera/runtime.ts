@@ -385,9 +385,10 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     user = applied.userId;
     userName = applied.userName;
     overlay.update({ userId: user, userName });
-    if (user !== before) {
-      log.info('assignment', user ? `assigned to user ${user}` : 'unassigned: recording refused until a user is assigned');
-      behaviour.input(user ? { kind: 'user-assigned', self: false } : { kind: 'user-unassigned' });
+    // A self-assignment (a tap at the RFID reader) shows even when the user takes their own camera again.
+    if (user !== before || applied.selfAssigned) {
+      log.info('assignment', user ? `${applied.selfAssigned ? 'self-assigned' : 'assigned'} to user ${user}` : 'unassigned: recording refused until a user is assigned');
+      behaviour.input(user ? { kind: 'user-assigned', self: applied.selfAssigned } : { kind: 'user-unassigned' });
     }
     const next = applied.profile ?? bootProfile;
     if (next !== profile) {

@@ -15,6 +15,8 @@ export interface CameraAssignmentEntry {
   userName?: string;
   /** A camera profile object (the camera checks it against its model). */
   profile?: Record<string, unknown>;
+  /** Picked by the user's self-assign tag tap (see self-assign-service.ts), not fixed. */
+  selfAssigned?: boolean;
 }
 
 /** What a camera answered to its last assignment. */
@@ -31,6 +33,12 @@ export interface AssignmentVerdict {
   pairingError?: string;
 }
 
+/** What CameraAssignments.selfAssign() replaced, for restore(). */
+export interface SelfAssignUndo {
+  entry: CameraAssignmentEntry | undefined;
+  verdict: AssignmentVerdict | undefined;
+}
+
 export class AssignmentsFileError extends Error {
   readonly code = 'EASSIGNMENTS';
   constructor(message: string) {
@@ -42,7 +50,14 @@ export class AssignmentsFileError extends Error {
 export class CameraAssignments {
   #cameras = new Map<string, CameraAssignmentEntry>();
   #verdicts = new Map<string, AssignmentVerdict>();
+  /** Self-assigned cameras whose next assignment message tells them so (LEDs flash green once). */
+  #selfPending = new Set<string>();
   evaluationMode: boolean;
+  /**
+   * Self-assign mode: every camera of the system gets a message at its dock (unassigned when it
+   * has no entry), so each reports its battery and storage and a docked camera is in the pool.
+   */
+  selfAssignMode = false;
 
   constructor(options: { evaluationMode?: boolean; cameras?: Record<string, CameraAssignmentEntry> } = {}) {
     this.evaluationMode = options.evaluationMode ?? false;
@@ -54,6 +69,41 @@ export class CameraAssignments {
     if (typeof serial !== 'string' || serial === '') throw new TypeError('assign: serial must be the camera\'s serial number');
     if (typeof entry.userId !== 'string') throw new TypeError(`assign ${serial}: userId must be a string ('' = unassigned)`);
     this.#cameras.set(serial, { ...entry });
+    this.#selfPending.delete(serial);
+  }
+
+  /**
+   * Self-assign `serial` to a user (a tag tap): the next assignment message to it says so, and
+   * the camera's LEDs flash green until it is undocked. Returns the entry it replaced.
+   */
+  selfAssign(serial: string, entry: Omit<CameraAssignmentEntry, 'selfAssigned'>): SelfAssignUndo {
+    const before = { entry: this.#cameras.get(serial), verdict: this.#verdicts.get(serial) };
+    this.assign(serial, { ...entry, selfAssigned: true });
+    this.#selfPending.add(serial);
+    return before;
+  }
+
+  /**
+   * Put back what selfAssign() replaced (the camera refused the self-assignment or could not be
+   * reached): its entry, and its verdict on the assignment it keeps (with the levels it just reported).
+   */
+  restore(serial: string, before: SelfAssignUndo): void {
+    this.#selfPending.delete(serial);
+    if (before.entry) this.#cameras.set(serial, { ...before.entry });
+    else this.#cameras.delete(serial);
+    const now = this.#verdicts.get(serial);
+    if (!before.verdict) this.#verdicts.delete(serial);
+    else if (now && now !== before.verdict) {
+      const { error: _refusal, ...levels } = now;
+      this.#verdicts.set(serial, { ...levels, accepted: before.verdict.accepted, ...(before.verdict.error !== undefined ? { error: before.verdict.error } : {}) });
+    }
+  }
+
+  /** Serials of self-assigned cameras with their user (user id '' left out). */
+  selfAssigned(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [serial, e] of this.#cameras) if (e.selfAssigned && e.userId !== '') out.set(serial, e.userId);
+    return out;
   }
 
   /** Unassign `serial` (an unassigned camera refuses to record). */
@@ -68,10 +118,11 @@ export class CameraAssignments {
   /** The message for `serial`, or undefined when the system has nothing to say to it (it keeps what it has). */
   messageFor(serial: string, wirelessBroadcastKey: Uint8Array): CameraAssignment | undefined {
     const e = this.#cameras.get(serial);
-    if (!e && !this.evaluationMode) return undefined;
+    if (!e && !this.evaluationMode && !this.selfAssignMode) return undefined;
     return {
       userId: e?.userId ?? '', userName: e?.userName ?? '', profileJson: e?.profile ? JSON.stringify(e.profile) : '',
       evaluationMode: this.evaluationMode, wirelessBroadcastKey,
+      ...(this.#selfPending.has(serial) ? { selfAssignment: true } : {}),
     };
   }
 
@@ -83,6 +134,7 @@ export class CameraAssignments {
       ...(result.accepted ? {} : { error: result.error.message }),
     };
     this.#verdicts.set(serial, v);
+    if (result.accepted) this.#selfPending.delete(serial);
     return v;
   }
 

@@ -64,6 +64,30 @@ export class DockPorts extends EventEmitter<DockPortsEvents> {
     return [...this.table.values()].sort((a, b) => a.port - b.port || a.bay - b.bay || a.serial.localeCompare(b.serial));
   }
 
+  /**
+   * Open a fresh session to a docked camera now (to hand it a new assignment: a self-assign tap)
+   * and resolve with it. The session it replaces ends without counting as a session end.
+   * Rejects when the camera is not docked or the session fails (the dock table retries as usual).
+   */
+  async reopen(serial: string): Promise<CameraSession> {
+    const camera = this.table.get(serial);
+    if (!camera || this.stopped) throw new Error(`camera ${serial} is not docked; expected a camera docked on this controller`);
+    const old = this.sessions.get(serial);
+    this.sessions.delete(serial);
+    await old?.close();
+    let failure: Error | undefined;
+    const onFail = (c: DockedCamera, e: Error) => { if (c.serial === serial) failure = e; };
+    this.on('session-failed', onFail);
+    try {
+      await this.openSession(camera);
+    } finally {
+      this.off('session-failed', onFail);
+    }
+    const session = this.sessions.get(serial);
+    if (!session) throw new Error(`session with camera ${serial} failed${failure ? `: ${failure.message}` : ''}`);
+    return session;
+  }
+
   /** Send a solicitation on every port that is up now (also done on link up and periodically). */
   async solicitAll(): Promise<void> {
     await Promise.all([...this.sockets.keys()].map((port) => this.solicit(port)));

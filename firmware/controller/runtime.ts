@@ -16,6 +16,8 @@ import { SwiftClient } from './destination/swift-client.js';
 import { Uploader } from './upload/uploader.js';
 import { CameraAssignments } from './assignments.js';
 import { PairingStore } from './pairing/pairing-store.js';
+import { SelfAssignService } from './self-assign-service.js';
+import { UserDirectory } from './users-csv.js';
 
 /** Recordings pulled from cameras at once, across every port (each camera offloads one at a time). */
 export const DEFAULT_CONCURRENT_TRANSFERS = 4;
@@ -31,6 +33,15 @@ export interface ControllerOptions {
   concurrentUploads?: number;
   /** Users, profiles and evaluation mode for the cameras (sent at every dock); none: cameras keep what they have. */
   assignments?: CameraAssignments;
+  /**
+   * How users get cameras (the manual's setup wizard; they do not mix): 'fixed' (default) by
+   * `assignments`; 'self-assign' by tapping a self-assign tag on the board's RFID reader.
+   */
+  assignmentMode?: 'fixed' | 'self-assign';
+  /** Camera users with their self-assign tags (users-csv.ts); self-assign looks tags up here. */
+  users?: UserDirectory;
+  /** Camera profiles by name: a self-assigned user's Policy picks theirs (none: the camera's defaults). */
+  profiles?: Record<string, Record<string, unknown>>;
 }
 
 export interface ControllerRuntime {
@@ -45,6 +56,8 @@ export interface ControllerRuntime {
   readonly pairings: PairingStore;
   /** Undefined without a connection file. */
   readonly uploader: Uploader | undefined;
+  /** Self-assign camera assignment (tag taps); undefined in fixed assignment mode. */
+  readonly selfAssign: SelfAssignService | undefined;
   /** Resolves once the controller's own certificate exists (first start makes a key: real time, not virtual). */
   ready(): Promise<void>;
   stop(): Promise<void>;
@@ -88,6 +101,22 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
   } else {
     log.warn('upload', 'no content destination configured: recordings stay in the buffer');
   }
+  const mode = options.assignmentMode ?? 'fixed';
+  if (mode !== 'fixed' && mode !== 'self-assign') throw new ConfigError(`assignmentMode: expected 'fixed' or 'self-assign', got ${JSON.stringify(mode)}`);
+  let selfAssign: SelfAssignService | undefined;
+  if (mode === 'self-assign') {
+    const profiles = options.profiles ?? {};
+    assignments.selfAssignMode = true;
+    selfAssign = new SelfAssignService({
+      directory: options.users ?? new UserDirectory(), assignments, dock, clock: hal.clock, log,
+      ...(hal.rfid ? { reader: hal.rfid } : {}),
+      profileFor: (u) => (u.policy !== undefined ? profiles[u.policy] : undefined),
+    });
+    selfAssign.start();
+    if (!hal.rfid) log.warn('self-assign', 'self-assign mode without an RFID reader on this board: no tag can be tapped (configure rfid)');
+  } else if (hal.rfid) {
+    log.warn('self-assign', `RFID reader ${hal.rfid.name} ignored: the system uses fixed camera assignment`);
+  }
   dock.start();
   await hal.indicators.setLed('status', { kind: 'steady', color: 'green' }).catch((e) => log.debug('indicators', (e as Error).message));
   return {
@@ -99,9 +128,11 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
     assignments,
     pairings,
     uploader,
+    selfAssign,
     ready: () => credentials,
     done: new Promise<void>(() => {}),
     async stop() {
+      selfAssign?.stop();
       await dock.stop();
       await uploader?.stop();
       client?.close();

@@ -15,6 +15,7 @@ import type { Radio } from '../radio/contract.js';
 import type { Gnss } from '../gnss/contract.js';
 import type { Imu } from '../imu/contract.js';
 import type { MiniCube } from '../cube/contract.js';
+import type { RfidReader } from '../rfid/contract.js';
 
 export interface DeviceIdentity {
   /** Serial number printed on the device. */
@@ -70,5 +71,7 @@ export interface ControllerHal {
   ports: DockPort[];
   serial: SerialBus;
   indicators: Indicators;
+  /** The self-assign tag reader on the USB connector; absent when none is configured. */
+  rfid?: RfidReader;
   close(): Promise<void>;
 }

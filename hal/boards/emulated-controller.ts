@@ -14,15 +14,17 @@ import { EmulatedNet, stationLink } from '../net/emulated.js';
 import { EmulatedIndicators, CONTROLLER_LEDS } from '../indicators/emulated.js';
 import { EmulatedSerial } from '../serial/emulated.js';
 import type { VirtualClock } from '../clock/emulated.js';
+import { EmulatedRfidReader } from '../rfid/emulated.js';
 
 const schema: Schema = {
   ...identitySchema('controller'),
   storageBytes: { type: 'integer', default: 512 * 2 ** 30, min: 1024, doc: 'capacity of the emulated buffer disk' },
   clockSkewMs: { type: 'integer', default: 0, doc: 'how far the controller\'s wall clock is off true time' },
   seed: { type: 'integer', default: 1, min: 0, doc: 'seed of the emulators\' randomness' },
+  rfid: { type: 'boolean', default: false, doc: 'an RFID reader for self-assign tags on the USB connector (emulators.rfid taps tags)' },
 };
 
-interface Config { serial: string; model: string; systemId: string; storageBytes: number; clockSkewMs: number; seed: number }
+interface Config { serial: string; model: string; systemId: string; storageBytes: number; clockSkewMs: number; seed: number; rfid?: boolean }
 
 export interface ControllerEmulators {
   world: World;
@@ -31,6 +33,8 @@ export interface ControllerEmulators {
   net: EmulatedNet;
   indicators: EmulatedIndicators;
   serial: EmulatedSerial;
+  /** The self-assign tag reader, when the config asks for one (`rfid: true`). */
+  rfid?: EmulatedRfidReader;
 }
 
 export interface EmulatedControllerHal extends ControllerHal {
@@ -47,17 +51,19 @@ export async function openEmulatedController(raw: Record<string, unknown>, world
   const unfollow = ports.map((p) => stationLink(world, net, p.port, p.interface));
   const indicators = new EmulatedIndicators({ clock, device: c.serial, leds: CONTROLLER_LEDS, vibration: false, sound: false });
   const serial = new EmulatedSerial({ name: c.serial });
+  const rfid = c.rfid === true ? new EmulatedRfidReader({ clock, device: c.serial }) : undefined;
   let closed = false;
   return {
     target: 'controller', board: 'emulated-controller',
     identity: { serial: c.serial, model: c.model, systemId: c.systemId },
-    clock, storage: medium.mount(), net, ports, serial, indicators,
-    emulators: { world, clock, medium, net, indicators, serial },
+    clock, storage: medium.mount(), net, ports, serial, indicators, ...(rfid ? { rfid } : {}),
+    emulators: { world, clock, medium, net, indicators, serial, ...(rfid ? { rfid } : {}) },
     async close() {
       if (closed) return;
       closed = true;
       for (const stop of unfollow) stop();
       await indicators.close();
+      await rfid?.close();
       await net.close();
       clock.dropAllTimers();
       release();

@@ -9,6 +9,8 @@ import { LinuxNet } from '../net/linux.js';
 import { LinuxIndicators } from '../indicators/linux.js';
 import { LinuxSerial } from '../serial/linux.js';
 import { DeviceMissingError } from '../errors.js';
+import { EvdevRfidReader } from '../rfid/linux.js';
+import { ReconnectingRfidReader } from '../rfid/reconnecting.js';
 
 const schema: Schema = {
   ...identitySchema('controller'),
@@ -21,12 +23,18 @@ const schema: Schema = {
     },
   },
   linkPollMs: { type: 'integer', default: 200, min: 10, max: 10_000, doc: 'how often port link state is read from sysfs' },
+  rfid: {
+    type: 'object', optional: true, doc: 'the self-assign RFID reader (a USB keyboard-wedge reader); absent when the system has none', fields: {
+      device: { type: 'string', required: true, pattern: /^\/dev\/input\/[^\s]+$/, doc: 'the reader\'s evdev node, e.g. /dev/input/by-id/usb-<reader>-event-kbd' },
+    },
+  },
 };
 
 interface Config {
   serial: string; model: string; systemId: string; storageDir: string; linkPollMs: number;
   ports: Record<string, string>;
   leds: { root: string; device: string };
+  rfid?: { device: string };
 }
 
 export const board: Board<ControllerHal> = {
@@ -47,12 +55,15 @@ export const board: Board<ControllerHal> = {
       });
     }
     const indicators = await LinuxIndicators.open({ clock, root: c.leds.root, ...(c.leds.device ? { device: c.leds.device } : {}), vibrator: null, onError: (e) => log?.('hal:indicators', e.message) });
+    // The reader may be unplugged (the manual's setup moves it to a computer and back) or not plugged in yet.
+    const rfidConfig = c.rfid;
+    const rfid = rfidConfig ? new ReconnectingRfidReader({ name: `RFID reader ${rfidConfig.device}`, clock, open: () => EvdevRfidReader.open({ path: rfidConfig.device, clock, ...(log ? { log } : {}) }), ...(log ? { log } : {}) }) : undefined;
     const serial = new LinuxSerial({ ...(log ? { log } : {}) });
     return {
       target: 'controller', board: 'linux-controller',
       identity: { serial: c.serial, model: c.model, systemId: c.systemId },
-      clock, storage, net, ports, serial, indicators,
-      close: async () => { await indicators.close(); },
+      clock, storage, net, ports, serial, indicators, ...(rfid ? { rfid } : {}),
+      close: async () => { await rfid?.close(); await indicators.close(); },
     };
   },
 };

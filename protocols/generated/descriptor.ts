@@ -39,6 +39,11 @@ export const descriptor = {
                   "type": "HolsterPairings",
                   "id": 6,
                   "protoName": "holster_pairings"
+                },
+                "selfAssignment": {
+                  "type": "bool",
+                  "id": 7,
+                  "protoName": "self_assignment"
                 }
               }
             },

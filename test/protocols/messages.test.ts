@@ -36,8 +36,8 @@ const samples: p.SessionMessage[] = [
   { kind: 'enrollment', systemId: 'S', certificate: new Uint8Array(900).fill(4), caCertificate: new Uint8Array(800).fill(5), evidencePublicKey: new Uint8Array(32).fill(6) },
   { kind: 'enrollmentResult', accepted: true },
   { kind: 'enrollmentResult', accepted: false, error: { code: 'ERROR_CODE_OTHER_SYSTEM', message: 'adopted by T' } },
-  { kind: 'cameraAssignment', userId: 'officer-7', userName: 'Kim', profileJson: '{"postbuffer":{"enabled":true,"lengthS":30}}', evaluationMode: false, wirelessBroadcastKey: new Uint8Array(32).fill(7) },
-  { kind: 'cameraAssignment', userId: '', userName: '', profileJson: '', evaluationMode: true, wirelessBroadcastKey: new Uint8Array(32).fill(8), holsterPairings: { userId: 'officer-7', sensors: [{ serial: 'A1B2C3', pending: true }] } },
+  { kind: 'cameraAssignment', userId: 'officer-7', userName: 'Kim', profileJson: '{"postbuffer":{"enabled":true,"lengthS":30}}', evaluationMode: false, wirelessBroadcastKey: new Uint8Array(32).fill(7), selfAssignment: false },
+  { kind: 'cameraAssignment', userId: '', userName: '', profileJson: '', evaluationMode: true, wirelessBroadcastKey: new Uint8Array(32).fill(8), selfAssignment: true, holsterPairings: { userId: 'officer-7', sensors: [{ serial: 'A1B2C3', pending: true }] } },
   { kind: 'cameraAssignmentResult', accepted: true, batteryPercent: 80, storageFreePercent: 99 },
   { kind: 'cameraAssignmentResult', accepted: false, error: { code: 'ERROR_CODE_BAD_REQUEST', message: 'standby with prebuffer' }, batteryPercent: 0, storageFreePercent: 100, holsterReport: { userId: 'officer-7', sensors: [{ serial: 'A1B2C3', status: 'HOLSTER_PAIRING_STATUS_PAIRED', lastConnectedMs: 1_790_000_000_000 }] } },
 ];
