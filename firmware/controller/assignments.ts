@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../hal/errors.js';
 import type { CameraAssignment, CameraAssignmentResult } from '../../protocols/index.js';
 import { selfAssignReadiness, type SelfAssignReadiness } from '../common/self-assign.js';
+import { watermarkNotice } from '../common/watermark.js';
 
 export interface CameraAssignmentEntry {
   /** The camera user; '' = unassigned. */
@@ -109,6 +110,15 @@ export class CameraAssignments {
   /** Unassign `serial` (an unassigned camera refuses to record). */
   unassign(serial: string): void {
     this.#cameras.set(serial, { userId: '' });
+  }
+
+  /**
+   * Notices for an administrator about the users assigned (manual, Troubleshooting): a user id
+   * longer than the 12 characters the visual watermark shows. One per user, in serial order.
+   */
+  watermarkNotices(): string[] {
+    const users = new Set([...this.#cameras.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e.userId));
+    return [...users].flatMap((u) => { const n = watermarkNotice(u); return n ? [n] : []; });
   }
 
   entry(serial: string): CameraAssignmentEntry | undefined {

@@ -15,6 +15,7 @@ process.exitCode = await runDevice<ControllerHal>({
   async start(hal, log, switches, options) {
     const connection = options.connection ? await readConnectionFile(options.connection) : undefined;
     const assignments = options.assignments ? await readAssignmentsFile(options.assignments) : undefined;
+    for (const notice of assignments?.watermarkNotices() ?? []) log.warn('assignments', notice);
     const runtime = await startController(hal, log, { adoptCameras: switches['adopt-cameras'] ?? false, ...(connection ? { connection } : {}), ...(assignments ? { assignments } : {}) });
     return {
       summary: `serial=${hal.identity.serial} system=${hal.identity.systemId} ports=${hal.ports.map((p) => `${p.port}:${p.interface}`).join(',')} destination=${connection ? connection.siteName : 'none'}`,

@@ -209,4 +209,4 @@ function deepFreeze<T>(value: T): T {
 
 export { checkProfile, profileProblems, ProfileError } from './check-profile.js';
 export { recorderConfigOf } from './recorder-config.js';
-export { WATERMARK_USER_ID_CHARS, watermarkUserId, watermarkNotice } from './watermark.js';
+export { WATERMARK_USER_ID_CHARS, watermarkUserId, watermarkNotice } from '../../common/watermark.js';

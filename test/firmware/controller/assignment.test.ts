@@ -111,3 +111,12 @@ t.test('assignments file: every problem named', async (t) => {
   t.same(JSON.parse(a.messageFor('W1', new Uint8Array(32))!.profileJson), { postbuffer: { enabled: true, lengthS: 10 } });
   t.equal(a.messageFor('W2', new Uint8Array(32)), undefined, 'nothing to say to a camera the file does not name');
 });
+
+t.test('the administrator is told about user ids the visual watermark cuts (over 12 characters), once per user', async (t) => {
+  const a = new CameraAssignments({ cameras: {
+    'W100-0002': { userId: 'STOCKHOLM-NORTH-4711' }, 'W100-0001': { userId: 'STOCKHOLM-NORTH-4711' }, 'W100-0003': { userId: 'SE-4711' }, 'W100-0004': { userId: '' },
+  } });
+  t.same(a.watermarkNotices(), [
+    'user id "STOCKHOLM-NORTH-4711" has 20 characters: the visual watermark shows only the first 12, "STOCKHOLM-NO"; put the most unique part first',
+  ]);
+});

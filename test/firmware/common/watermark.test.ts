@@ -1,5 +1,5 @@
 import t from 'tap';
-import { WATERMARK_USER_ID_CHARS, watermarkUserId, watermarkNotice } from '../../../../firmware/camera/profile/watermark.js';
+import { WATERMARK_USER_ID_CHARS, watermarkUserId, watermarkNotice } from '../../../firmware/common/watermark.js';
 
 t.test('the watermark shows the first 12 characters of the user id', async (t) => {
   t.equal(WATERMARK_USER_ID_CHARS, 12);
