@@ -59,9 +59,12 @@ export class CameraAssignments {
    * has no entry), so each reports its battery and storage and a docked camera is in the pool.
    */
   selfAssignMode = false;
+  /** The file's named profiles (a self-assigned user's Policy picks one). */
+  readonly profiles: Record<string, Record<string, unknown>>;
 
-  constructor(options: { evaluationMode?: boolean; cameras?: Record<string, CameraAssignmentEntry> } = {}) {
+  constructor(options: { evaluationMode?: boolean; cameras?: Record<string, CameraAssignmentEntry>; profiles?: Record<string, Record<string, unknown>> } = {}) {
     this.evaluationMode = options.evaluationMode ?? false;
+    this.profiles = { ...options.profiles };
     for (const [serial, entry] of Object.entries(options.cameras ?? {})) this.assign(serial, entry);
   }
 
@@ -191,7 +194,7 @@ export class CameraAssignments {
       }
     }
     if (problems.length > 0) throw new AssignmentsFileError(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    return new CameraAssignments({ evaluationMode: raw.evaluationMode === true, cameras });
+    return new CameraAssignments({ evaluationMode: raw.evaluationMode === true, cameras, profiles: profiles as Record<string, Record<string, unknown>> });
   }
 }
 

@@ -3,6 +3,8 @@
  * `#ID,Name,Policy,Email,RFID number`, one camera user per row. Parsed into the user directory
  * the self-assign desk looks tags up in. Every bad row is named with its line and field.
  */
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../../hal/errors.js';
 
 export const MAX_USER_ID_CHARS = 30;
 export const MAX_USER_NAME_CHARS = 60;
@@ -157,4 +159,20 @@ export function parseUsersCsv(input: string | Uint8Array, source = 'users CSV'):
   }
   if (problems.length > 0) throw new UsersCsvError(problems, source);
   return new UserDirectory(users);
+}
+
+/** Read a users CSV for the CLI; every problem becomes one ConfigError (exit 2). */
+export async function readUsersCsv(path: string): Promise<UserDirectory> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new ConfigError(`users CSV ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected the manual's users CSV (#ID, Name, Policy, Email, RFID number)`);
+  }
+  try {
+    return parseUsersCsv(bytes, path);
+  } catch (e) {
+    if (e instanceof UsersCsvError) throw new ConfigError(e.message);
+    throw e;
+  }
 }
