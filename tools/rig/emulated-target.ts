@@ -165,6 +165,12 @@ export class EmulatedRigTarget implements RigTarget {
         await this.assign(cam, runtime);
         return;
       }
+      case 'self-assign': {
+        const runtime = this.running(cam, 'self-assign');
+        if (!this.world.docks.bayOf(cam.decl.serial)) throw new Error(`self-assign: ${cam.decl.name} is not docked; a controller self-assigns only cameras in their bays`);
+        await this.assign(cam, runtime, { selfAssignment: true });
+        return;
+      }
       case 'assign': {
         const runtime = this.running(cam, 'assign');
         const before = cam.profileJson;
@@ -337,10 +343,11 @@ export class EmulatedRigTarget implements RigTarget {
    * evaluation mode, broadcast key, holster pairings. A refusal fails the step unless it is the
    * answer the scenario asked for (an "assign" step); returns whether the camera accepted.
    */
-  private async assign(cam: RigCamera, runtime: CameraRuntime, o: { refusalIsAnswer?: boolean } = {}): Promise<boolean> {
+  private async assign(cam: RigCamera, runtime: CameraRuntime, o: { refusalIsAnswer?: boolean; selfAssignment?: boolean } = {}): Promise<boolean> {
     const userId = cam.decl.user ?? '';
     const result = await runtime.assign({
       userId, userName: cam.decl.userName ?? '', profileJson: cam.profileJson, evaluationMode: cam.decl.evaluation ?? false, wirelessBroadcastKey: this.authority!.wirelessBroadcastKey,
+      ...(o.selfAssignment ? { selfAssignment: true } : {}),
       ...(cam.pairings.length > 0 ? { holsterPairings: { userId, sensors: cam.pairings.map((serial) => ({ serial, pending: true })) } } : {}),
     });
     cam.answer = result.accepted ? { accepted: true } : { accepted: false, reason: result.error.message };

@@ -232,8 +232,9 @@ export class LinuxRigTarget implements RigTarget {
         // The wearer's position and motion, and the system's holster pairings, are not the
         // camera's interfaces: on a bench they are the camera's surroundings.
         throw new Error(`${action.kind}: not supported on this target: the real camera's ${action.kind === 'pair' ? 'holster pairings come from its system controller at a dock' : action.kind === 'move' ? 'position is where it is on the bench' : 'IMU feels the real wearer (play a trace on a motion table)'}; run this scenario on the emulated target`);
+      case 'self-assign':
       case 'assign':
-        throw new Error('assign: not supported on this target: a real camera takes its assignment from its system controller at a dock (inside mutual TLS); run this scenario on the emulated target');
+        throw new Error(`${action.kind}: not supported on this target: a real camera takes its assignment from its system controller at a dock (inside mutual TLS); run this scenario on the emulated target`);
       default: {
         const never: never = action;
         throw new Error(`${(never as Action).kind}: not supported on this target`);

@@ -14,7 +14,7 @@ const BUTTON_RE = /^[a-z][a-z0-9-]*$/;
 const RECORDING_STATUSES = ['open', 'closed', 'interrupted'] as const;
 const LED_MODES = ['steady', 'flash', 'lit'] as const;
 const DEVICE_KEYS = ['model', 'serial', 'user', 'user-name', 'profile', 'prebuffer', 'postbuffer', 'always-record', 'activation', 'battery', 'docked', 'adopted', 'board', 'config', 'position', 'evaluation'] as const;
-const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'storage', 'assign', 'wait', 'expect'] as const;
+const ACTION_VERBS = ['press', 'double-press', 'hold', 'release', 'dock', 'undock', 'battery', 'clock', 'power-cut', 'power-off', 'power-on', 'move', 'kit', 'radio', 'holster', 'pair', 'motion', 'gnss', 'walk', 'cube', 'storage', 'assign', 'self-assign', 'wait', 'expect'] as const;
 const POINT_RE = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
 const HOLSTER_OPS = ['add', 'move', 'unholster', 'holster', 'power-on', 'power-off'] as const;
 const EXPECT_WHATS = ['state', 'led', 'recordings', 'recording', 'bookmarks', 'alert', 'battery', 'silent', 'feedback', 'self-assign', 'assignment', 'microphone'] as const;
@@ -282,6 +282,12 @@ export function parseScenario(text: string, file = 'scenario.rig'): Scenario {
         if (!m) throw expected('assign', 'profile=FILE.json (a camera profile, relative to the scenario)', words[w - 1]);
         end('assign');
         step = { type: 'action', action: { kind: 'assign', device: d, profile: m[1]! } };
+        break;
+      }
+      case 'self-assign': {
+        const d = device();
+        end('self-assign');
+        step = { type: 'action', action: { kind: 'self-assign', device: d } };
         break;
       }
       case 'pair': {

@@ -85,7 +85,9 @@ export type Action =
    * The rig as the system assigns the camera this profile (as a controller does at a dock). The
    * file is not checked against the model: the camera's own answer is what a scenario checks.
    */
-  | { kind: 'assign'; device: string; profile: string; profileDoc?: unknown };
+  | { kind: 'assign'; device: string; profile: string; profileDoc?: unknown }
+  /** The rig's system self-assigns the docked camera to its user, as a controller does after a tag tap. */
+  | { kind: 'self-assign'; device: string };
 
 export type RecordingPick = number | 'last';
 

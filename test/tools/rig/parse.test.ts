@@ -184,6 +184,7 @@ t.test('assign step, user names, and the assignment, microphone and overlay expe
   const s = parseScenario([
     'device cam1 user=SE-4711 user-name="Ada Lovelace"',
     'at 1s assign cam1 profile=p.json',
+    'self-assign cam1',
     'expect cam1 assignment refused "at most 90 s"',
     'expect cam1 assignment refused',
     'expect cam1 assignment accepted',
@@ -195,6 +196,7 @@ t.test('assign step, user names, and the assignment, microphone and overlay expe
   t.equal(s.devices[0]!.userName, 'Ada Lovelace');
   t.same(s.steps.map((x) => (x.step.type === 'action' ? x.step.action : x.step.expect)), [
     { kind: 'assign', device: 'cam1', profile: 'p.json' },
+    { kind: 'self-assign', device: 'cam1' },
     { kind: 'assignment', device: 'cam1', accepted: false, reason: 'at most 90 s' },
     { kind: 'assignment', device: 'cam1', accepted: false },
     { kind: 'assignment', device: 'cam1', accepted: true },
@@ -205,6 +207,7 @@ t.test('assign step, user names, and the assignment, microphone and overlay expe
   ]);
   const malformed: [string, string][] = [
     ['assign cam1 p.json', 'scenario.rig:2: assign: expected profile=FILE.json (a camera profile, relative to the scenario), got "p.json"'],
+    ['self-assign cam1 now', 'scenario.rig:2: self-assign: unexpected "now" after the end of the step'],
     ['assign cam1', 'scenario.rig:2: assign: expected profile=FILE.json (a camera profile, relative to the scenario), got nothing'],
     ['expect cam1 assignment maybe', 'scenario.rig:2: assignment: expected accepted, or refused with an optional "reason" in quotes, got "maybe"'],
     ['expect cam1 microphone muted', 'scenario.rig:2: microphone: expected on or off, got "muted"'],
