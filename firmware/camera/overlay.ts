@@ -3,6 +3,7 @@
  * position burned into the picture when the profile turns them on, and "MIC OFF" whenever the
  * microphone is off ("You always get information if the microphone is off").
  */
+import type { Clock, Timer } from '../../hal/clock/contract.js';
 import type { Gnss, GnssFix } from '../../hal/gnss/contract.js';
 import type { VideoOverlay } from '../../hal/video/contract.js';
 import type { Log } from '../common/log.js';
@@ -46,12 +47,14 @@ export class OverlayService {
   private facts: OverlayFacts = { userName: '', userId: '', position: undefined, microphoneOff: false };
   private fixAtMs = -Infinity;
   private readonly unsubscribe: (() => void) | undefined;
+  /** Takes the position off when no fix followed the last one (the receiver went off or lost the sky). */
+  private stale: Timer | undefined;
 
   constructor(
     private readonly display: VideoOverlay | undefined,
     private show: CameraProfile['overlay'],
     gnss: Gnss | undefined,
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly log: Log,
   ) {
     this.unsubscribe = gnss?.onFix((fix) => this.onFix(fix));
@@ -70,12 +73,13 @@ export class OverlayService {
 
   /** The lines the display should show now. */
   lines(): string[] {
-    const position = this.now() - this.fixAtMs <= POSITION_STALE_MS ? this.facts.position : undefined;
+    const position = this.clock.monotonic() - this.fixAtMs <= POSITION_STALE_MS ? this.facts.position : undefined;
     return overlayLines(this.show, { ...this.facts, position });
   }
 
   close(): void {
     this.unsubscribe?.();
+    this.stale?.cancel();
   }
 
   private onFix(fix: GnssFix | null): void {
@@ -83,7 +87,9 @@ export class OverlayService {
       this.facts = { ...this.facts, position: undefined };
     } else {
       this.facts = { ...this.facts, position: { latitude: fix.latitude, longitude: fix.longitude } };
-      this.fixAtMs = this.now();
+      this.fixAtMs = this.clock.monotonic();
+      this.stale?.cancel();
+      this.stale = this.clock.setTimeout(() => { this.stale = undefined; this.render(); }, POSITION_STALE_MS + 1);
     }
     if (this.show.position) this.render();
   }

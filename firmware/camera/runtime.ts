@@ -123,7 +123,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   let user = assigned ? assigned.userId : options.user ?? '';
   let userName = assigned ? assigned.userName : options.userName ?? '';
   // The overlay (user name, user id, position, microphone off) burned into the video by the encoder.
-  const overlay = new OverlayService(hal.video.overlay, profile.overlay, hal.gnss, () => hal.clock.monotonic(), log);
+  const overlay = new OverlayService(hal.video.overlay, profile.overlay, hal.gnss, hal.clock, log);
   overlay.update({ userId: user, userName });
   let recorderConfig: RecorderConfig = { ...recorderConfigOf(profile), ...options.recorder };
   const gestureLog: Gesture[] = [];

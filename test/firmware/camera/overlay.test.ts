@@ -3,6 +3,7 @@ import { MICROPHONE_OFF_TEXT, OverlayService, overlayLines, overlayPosition, POS
 import { silentLog } from '../../../firmware/common/log.js';
 import type { FixListener, Gnss } from '../../../hal/gnss/contract.js';
 import type { VideoOverlay } from '../../../hal/video/contract.js';
+import { Timeline } from '../../../hal/clock/emulated.js';
 
 const all = { userName: true, userId: true, position: true };
 const none = { userName: false, userId: false, position: false };
@@ -22,21 +23,21 @@ t.test('the service follows user, profile, fixes and the microphone; a stale fix
   const display: VideoOverlay = { capacity: { lines: 2, columns: 40 }, lines: [], set: (l) => { shown.push([...l]); } };
   let listener: FixListener | undefined;
   const gnss = { onFix: (l: FixListener) => { listener = l; return () => { listener = undefined; }; } } as unknown as Gnss;
-  let now = 0;
-  const s = new OverlayService(display, all, gnss, () => now, silentLog);
+  const timeline = new Timeline();
+  const s = new OverlayService(display, all, gnss, timeline.clock(), silentLog);
   s.update({ userName: 'Ada Lovelace', userId: 'SE-4711' });
   t.same(shown.at(-1), ['Ada Lovelace  ID SE-4711']);
   listener!({ latitude: 51.5007, longitude: -0.1246, timeMs: 0 } as never);
   t.same(shown.at(-1), ['Ada Lovelace  ID SE-4711', '51.50070N 0.12460W']);
   s.update({ microphoneOff: true });
   t.same(shown.at(-1), ['Ada Lovelace  ID SE-4711', '51.50070N 0.12460W  MIC OFF']);
-  now = POSITION_STALE_MS + 1;
   s.update({ microphoneOff: false });
-  t.same(shown.at(-1), ['Ada Lovelace  ID SE-4711'], 'a fix older than 5 s is not shown');
+  await timeline.advance(POSITION_STALE_MS + 2);
+  t.same(shown.at(-1), ['Ada Lovelace  ID SE-4711'], 'with no fix for 5 s (receiver off, sky lost) the position is taken off');
   s.setProfile(none);
   t.same(shown.at(-1), []);
   s.close();
   t.equal(listener, undefined, 'close() stops listening to the receiver');
-  const failing = new OverlayService({ ...display, set: () => { throw new Error('disk full'); } }, all, undefined, () => 0, silentLog);
+  const failing = new OverlayService({ ...display, set: () => { throw new Error('disk full'); } }, all, undefined, timeline.clock(), silentLog);
   t.doesNotThrow(() => failing.update({ userName: 'x' }), 'a display that fails is logged, the camera carries on');
 });
