@@ -73,6 +73,12 @@ export interface EvidenceSinkOptions {
   syncIntervalMs?: number;
   /** Folder of recordings on storage (default the evidence store's). */
   root?: string;
+  /**
+   * The profile's audio, asked at each begin (default: audio kept, in the prebuffer too).
+   * `enabled` false: recordings have no sound track. `prebuffer` false: the sound captured
+   * before the trigger is kept as silence (the manual's prebuffer "Audio" setting).
+   */
+  audio?: () => { enabled: boolean; prebuffer: boolean };
 }
 
 /** Counters for the runtime, the simulator and tests. */
@@ -97,6 +103,9 @@ export interface EvidenceSinkStats {
 interface Current {
   writer: RecordingWriter;
   splitter: ClipSplitter;
+  /** Units captured before this wall-clock ms carry silence instead of their sound (prebuffer without audio). */
+  silenceBeforeWallMs: number;
+  silence: Uint8Array | undefined;
   /** Wall-clock ms minus monotonic ms (pts scale) when the recording began. */
   wallOffset: number;
   headUnits: number;
@@ -165,8 +174,11 @@ export class EvidenceSink implements RecordingSink {
       key.fill(0); // the writer holds its own copy and zeroes it at close
     }
     const { clock } = this.o;
+    const audio = this.o.audio?.() ?? { enabled: true, prebuffer: true };
+    const track = audio.enabled ? meta.video.audio : undefined;
     this.current = {
-      writer, splitter: new ClipSplitter(this.limits, { dateUtcMs: recordingMeta.startTimeMs }),
+      writer, splitter: new ClipSplitter(this.limits, { dateUtcMs: recordingMeta.startTimeMs, ...(track ? { audio: track } : {}) }),
+      silenceBeforeWallMs: track && !audio.prebuffer ? meta.triggerOnTime : -Infinity, silence: track?.silence,
       wallOffset: clock.now() - clock.monotonic(), headUnits: meta.prebuffer.units, seen: 0,
       syncedTo: -Infinity, beganAt: clock.monotonic(), failed: false,
       location: new LocationLog(this.o.storage, this.o.root ?? DEFAULT_RECORDINGS_ROOT, recordingId, locationKey),
@@ -180,7 +192,10 @@ export class EvidenceSink implements RecordingSink {
     const c = this.current;
     if (!c || c.failed) return; // refused or failed: the recorder drops what follows
     try {
-      await this.write(c, c.splitter.push(unit), unit.pts + unit.duration);
+      // Prebuffer without audio: what the microphone heard before the trigger is not kept.
+      const quiet = c.silence && unit.audio && unit.pts + c.wallOffset < c.silenceBeforeWallMs
+        ? { ...unit, audio: unit.audio.map((p) => ({ data: c.silence!, offsetMs: p.offsetMs })) } : unit;
+      await this.write(c, c.splitter.push(quiet), unit.pts + unit.duration);
       c.seen++;
       const end = unit.pts + unit.duration;
       // The head at once (record press to prebuffer durable), then every syncInterval of media.

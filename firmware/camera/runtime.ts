@@ -148,7 +148,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
   const behaviour = new CameraBehaviour({ clock: hal.clock, indicators: miniCube?.indicators(hal.indicators) ?? hal.indicators, log, profile, assigned: user !== '', sensor, recorder: recorderConfig,
     bookmark: (wallMs) => { void sink.bookmark(wallMs); },
     load: (load) => { lastLoad = load; reportLoad(); },
-    microphone: (off) => overlay.update({ microphoneOff: off }),
+    microphone: (off) => { hal.video.microphone?.setMuted(off); overlay.update({ microphoneOff: off }); },
     reset: () => void evaluationReset(),
   });
   let charging: PowerState['charging'] | undefined;
@@ -311,6 +311,7 @@ export async function startCamera(hal: CameraHal, log: Log, options: CameraOptio
     },
     // Read at each recording's start: the user assigned at the last dock.
     get userId() { return user; },
+    audio: () => ({ enabled: profile.audio.enabled, prebuffer: profile.prebuffer.audio }),
     ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
     ...(options.clipLimits !== undefined ? { clipLimits: options.clipLimits } : {}),
     ...(options.syncIntervalMs !== undefined ? { syncIntervalMs: options.syncIntervalMs } : {}),

@@ -20,6 +20,30 @@ export interface VideoInfo {
   profile: H264Profile;
   /** level_idc times ten is the level (30 = 3.0), when known. */
   level?: number;
+  /** The microphone's audio, when the camera captures sound with its pictures. */
+  audio?: AudioInfo;
+}
+
+/** A camera's audio: Opus packets (RFC 6716) at 48 kHz, carried on the access units. */
+export interface AudioInfo {
+  codec: 'opus';
+  sampleRate: 48000;
+  channels: number;
+  /** Each packet's length in ms. */
+  frameMs: number;
+  /** The Opus identification header (RFC 7845 OpusHead): Matroska's A_OPUS CodecPrivate. */
+  head: Uint8Array;
+  /** Samples at 48 kHz a decoder drops at the start (OpusHead pre-skip). */
+  preSkip: number;
+  /** One packet of silence of `frameMs`: what stands in for sound that must not be kept. */
+  silence: Uint8Array;
+}
+
+/** One audio packet captured with a picture. */
+export interface AudioPacket {
+  data: Uint8Array;
+  /** When its first sample was captured, in ms after the unit's pts (0 <= offset < the unit's duration). */
+  offsetMs: number;
 }
 
 /** One coded picture: everything a decoder needs for one frame, in Annex-B form. */
@@ -46,6 +70,11 @@ export interface AccessUnit {
    * open(). Strictly increasing; a gap means units were dropped for this listener.
    */
   sequence: number;
+  /**
+   * The audio packets whose first sample was captured while this picture was the latest, in
+   * order, when the stream has audio (info.audio). Read-only, like `data` (sources share them).
+   */
+  audio?: readonly AudioPacket[];
 }
 
 /**
@@ -128,17 +157,32 @@ export interface VideoOverlay {
   set(lines: readonly string[]): void;
 }
 
+/** A microphone that can be muted: while muted the stream's audio packets are silence. */
+export interface Microphone {
+  readonly muted: boolean;
+  setMuted(muted: boolean): void;
+}
+
 /** A camera: the driver the firmware gets from its board. */
 export interface VideoSource {
   /** For messages: `emulated:cam1`, `rpicam-vid`. */
   readonly name: string;
   /** The encoder's on-screen display, when the camera has one (undefined: overlays cannot be shown). */
   readonly overlay?: VideoOverlay;
+  /** The camera's microphone, when it has one: muted, it sends silence (the user's microphone mute). */
+  readonly microphone?: Microphone;
   /**
    * Check the device is there and describe its stream. Rejects with DeviceMissingError when
    * the camera (or capture command) is absent. Each call gives an independent stream.
    */
   open(): Promise<VideoStream>;
+}
+
+/** The memory a unit holds: its picture and its audio packets. */
+export function accessUnitBytes(u: Pick<AccessUnit, 'data' | 'audio'>): number {
+  let n = u.data.byteLength;
+  if (u.audio) for (const p of u.audio) n += p.data.byteLength;
+  return n;
 }
 
 /** Default largest access unit a source accepts (4 MiB): a larger one is an error, not growth. */

@@ -12,6 +12,8 @@ import {
 import { UnitDelivery } from './delivery.js';
 import { fixtureFromBytes, fixtureFromFile, type VideoFixture } from './fixture.js';
 import { BandComposer, BandLayout, EmulatedOverlay } from './osd/emulated-osd.js';
+import { audioFixture, type AudioFixture } from './audio-fixture.js';
+import type { Microphone } from './contract.js';
 
 export interface EmulatedCameraOptions {
   /** The device's clock (a VirtualClock of the world's Timeline). */
@@ -31,6 +33,11 @@ export interface EmulatedCameraOptions {
    * burst-1 frame times of delivery latency.
    */
   burstFrames?: number;
+  /**
+   * The camera has a microphone (default true): each picture carries the Opus packets captured
+   * during it (a looping 440 Hz tone; silence while muted). False: pictures only.
+   */
+  microphone?: boolean;
 }
 
 const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
@@ -56,6 +63,14 @@ export class EmulatedCamera implements VideoSource {
       frameInterval(options.fps, this.name);
       this.fps = options.fps;
     }
+    const camera = this;
+    this.microphone = options.microphone === false ? undefined : {
+      get muted() { return camera.isMuted; },
+      setMuted(muted: boolean) {
+        if (typeof muted !== 'boolean') throw new TypeError(`${camera.name} microphone: setMuted expects true or false, got ${JSON.stringify(muted)}`);
+        camera.isMuted = muted;
+      },
+    };
     const b = options.burstFrames ?? 1;
     if (!Number.isInteger(b) || b < 1 || b > 30) throw new RangeError(`${this.name}: burstFrames must be a whole number 1-30, got ${b}`);
     this.burstFrames = b;
@@ -65,6 +80,17 @@ export class EmulatedCamera implements VideoSource {
   readonly burstFrames: number;
 
   private display: EmulatedOverlay | null | undefined;
+  private sound: AudioFixture | undefined;
+  private isMuted = false;
+
+  /** The microphone (undefined with `microphone: false`): muted, the pictures carry silence. */
+  readonly microphone: Microphone | undefined;
+
+  /** @internal The packets of fixture unit `i`, or undefined without a microphone. */
+  audioOf(i: number): AudioFixture['sound'][number] | undefined {
+    const s = this.sound;
+    return s ? (this.isMuted ? s.muted[i] : s.sound[i]) : undefined;
+  }
 
   /**
    * The encoder's on-screen display: text burned into the fixture's bottom band (the committed
@@ -98,7 +124,8 @@ export class EmulatedCamera implements VideoSource {
     await tick();
     this.takeFailure();
     this.fixture = this.loadFixture();
-    const info: VideoInfo = { ...this.fixture.info, fps: this.options.fps ?? this.fixture.info.fps };
+    if (this.microphone) this.sound ??= audioFixture(this.fixture.units.length, 1000 / this.fixture.info.fps);
+    const info: VideoInfo = { ...this.fixture.info, fps: this.options.fps ?? this.fixture.info.fps, ...(this.sound ? { audio: this.sound.info } : {}) };
     this.fps ??= info.fps;
     return new EmulatedVideoStream(this, this.fixture, info);
   }
@@ -256,7 +283,9 @@ class EmulatedVideoStream implements VideoStream {
     this.cursor = this.cursor + 1 === units.length ? 0 : this.cursor + 1;
     const display = this.camera.usedOverlay;
     if (display && !this.composer && display.layout.fixture === this.fixture) this.composer = new BandComposer(display);
+    const audio = this.camera.audioOf(index);
     this.delivery.deliver({
+      ...(audio ? { audio } : {}),
       data: this.composer ? this.composer.unit(index) : unit.data,
       keyframe: unit.keyframe,
       pts: this.camera.clock.monotonic() - framesAgo * this.camera.frameMs(),

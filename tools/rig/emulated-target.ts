@@ -13,6 +13,7 @@ import { EmulatedStorage } from '../../hal/storage/emulated.js';
 import { storedRecordings } from './stored-recordings.js';
 import { storedRecordingClips } from './recording-video.js';
 import { readOverlayFrames } from '../video/read-overlay.js';
+import { readAudioLevels } from '../video/read-audio.js';
 import { storedRecordingLocations, type RigRecordingLocation } from './recording-location.js';
 import { RigGnss } from './gnss-steps.js';
 import { logger, silentLog, type Log } from '../../firmware/common/log.js';
@@ -364,6 +365,25 @@ export class EmulatedRigTarget implements RigTarget {
   /** Microphone mute as the camera's behaviour holds it (on while the camera is off). */
   async microphoneOff(device: string): Promise<Answer<boolean>> {
     return { supported: true, value: this.camera(device).runtime?.behaviour.state.ctx.microphoneOff ?? false };
+  }
+
+  /** Every 100 ms's sound level per recording (clips in order), decoded by ffmpeg from the clips opened with the rig's system key. */
+  async recordingAudio(device: string): Promise<Answer<(number[] | null | undefined)[]>> {
+    const cam = this.camera(device);
+    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open recordings (declare an adopted camera)`);
+    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
+    const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
+    const out: (number[] | null | undefined)[] = [];
+    for (const clips of await storedRecordingClips(storage, keys)) {
+      if (!clips) { out.push(undefined); continue; }
+      let levels: number[] | null = null;
+      for (const clip of clips) {
+        const l = await readAudioLevels(clip);
+        if (l) levels = [...(levels ?? []), ...l];
+      }
+      out.push(levels);
+    }
+    return { supported: true, value: out };
   }
 
   /** Every picture's overlay text per recording, decoded by ffmpeg from the clips opened with the rig's system key. */

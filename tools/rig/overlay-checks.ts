@@ -4,11 +4,12 @@
  */
 import type { Expectation } from './scenario.js';
 import type { RigTarget } from './target.js';
+import { LEVEL_WINDOW_MS, SOUND_RMS } from '../video/read-audio.js';
 
-export type OverlayExpectation = Extract<Expectation, { kind: 'assignment' | 'microphone' | 'recording-overlay' }>;
+export type OverlayExpectation = Extract<Expectation, { kind: 'assignment' | 'microphone' | 'recording-overlay' | 'recording-audio' }>;
 
 export const isOverlayExpectation = (x: Expectation): x is OverlayExpectation =>
-  x.kind === 'assignment' || x.kind === 'microphone' || x.kind === 'recording-overlay';
+  x.kind === 'assignment' || x.kind === 'microphone' || x.kind === 'recording-overlay' || x.kind === 'recording-audio';
 
 /** "not supported by this runtime yet: ..." is the runner's wording for a target that cannot tell. */
 const UNSUPPORTED = 'not supported by this runtime yet: ';
@@ -30,6 +31,23 @@ export async function overlayUnmet(target: RigTarget, x: OverlayExpectation): Pr
       const m = await target.microphoneOff(x.device);
       if (!m.supported) return `${UNSUPPORTED}${m.what}`;
       return m.value === x.off ? undefined : `expected the microphone ${x.off ? 'off' : 'on'}, saw it ${m.value ? 'off' : 'on'}`;
+    }
+    case 'recording-audio': {
+      if (!target.recordingAudio) return `${UNSUPPORTED}hearing recordings on ${target.description}`;
+      const a = await target.recordingAudio(x.device);
+      if (!a.supported) return `${UNSUPPORTED}${a.what}`;
+      const list = a.value;
+      if (list.length === 0 || (x.pick !== 'last' && x.pick > list.length)) return `expected recording ${x.pick} to exist, saw ${list.length} recording(s)`;
+      const levels = x.pick === 'last' ? list[list.length - 1] : list[x.pick - 1];
+      const rec = `recording ${x.pick}`;
+      if (levels === undefined) return `expected ${rec}'s sound, but it is open (its media is read once it is closed)`;
+      if (x.heard === 'none') return levels === null ? undefined : `expected ${rec} to have no sound track, saw one of ${(levels.length / 10).toFixed(1)} s`;
+      if (levels === null) return `expected ${x.heard} at ${x.atMs / 1000}s in ${rec}, saw no sound track at all`;
+      const i = Math.floor(x.atMs / LEVEL_WINDOW_MS);
+      const level = levels[i];
+      if (level === undefined) return `expected ${x.heard} at ${x.atMs / 1000}s in ${rec}, but its sound lasts ${(levels.length / 10).toFixed(1)} s`;
+      const sound = level >= SOUND_RMS;
+      return sound === (x.heard === 'sound') ? undefined : `expected ${x.heard} at ${x.atMs / 1000}s in ${rec}, heard ${sound ? 'sound' : 'silence'} (level ${level.toFixed(3)}, sound from ${SOUND_RMS})`;
     }
     case 'recording-overlay': {
       if (!target.recordingOverlays) return `${UNSUPPORTED}reading overlays on ${target.description}`;

@@ -449,6 +449,14 @@ function parseExpectation(
         return { kind: 'recording-fact', device, pick, property, value };
       }
       if (property === 'location' || property === 'trail') return parseLocationExpectation(device, pick, property, { next, peek, expected, duration: p.duration, point: p.point });
+      if (property === 'audio') {
+        const heard = next();
+        if (heard === 'none') return { kind: 'recording-audio', device, pick, heard };
+        if (heard !== 'sound' && heard !== 'silence') throw expected('audio', 'none, or "sound at D" / "silence at D" (D into the recording, prebuffer included)', heard);
+        const at = next();
+        if (at !== 'at') throw expected(heard, '"at D" like at 5s', at);
+        return { kind: 'recording-audio', device, pick, heard, atMs: p.duration('at', 'a time into the recording like 5s') };
+      }
       if (property === 'overlay') {
         const mode = next();
         if (mode !== 'shows' && mode !== 'always' && mode !== 'never') throw expected('overlay', 'shows, always or never', mode);
@@ -456,7 +464,7 @@ function parseExpectation(
         if (text === undefined || text === '') throw expected('overlay', 'the text in quotes, like "ID 4711"', text);
         return { kind: 'recording-overlay', device, pick, mode, text };
       }
-      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off, user, location, trail or overlay', property);
+      throw expected('recording', 'prebuffer, postbuffer, status, trigger-on, trigger-off, user, location, trail, overlay or audio', property);
     }
     case 'bookmarks':
       return { kind: 'bookmarks', device, count: p.count('bookmarks') };

@@ -116,7 +116,10 @@ export type Expectation =
   /** Microphone mute (profile "Allow microphone mute"): off means no audio is recorded. */
   | { kind: 'microphone'; device: string; off: boolean }
   /** The text burned into a recording's video: some picture, every picture, or no picture has a line containing `text`. */
-  | { kind: 'recording-overlay'; device: string; pick: RecordingPick; mode: 'shows' | 'always' | 'never'; text: string };
+  | { kind: 'recording-overlay'; device: string; pick: RecordingPick; mode: 'shows' | 'always' | 'never'; text: string }
+  /** A recording's sound: no sound track at all, or sound / silence at `atMs` into its media (its start, prebuffer included). */
+  | { kind: 'recording-audio'; device: string; pick: RecordingPick; heard: 'none' }
+  | { kind: 'recording-audio'; device: string; pick: RecordingPick; heard: 'sound' | 'silence'; atMs: number };
 
 export interface TimedStep {
   line: number;

@@ -65,6 +65,8 @@ export interface RigTarget {
   microphoneOff?(device: string): Promise<Answer<boolean>>;
   /** The overlay text of every picture of each recording (oldest recording first; open ones: undefined). */
   recordingOverlays?(device: string): Promise<Answer<(string[][] | undefined)[]>>;
+  /** The sound level of every 100 ms of each recording (oldest first; open ones, undefined; no sound track, null). */
+  recordingAudio?(device: string): Promise<Answer<(number[] | null | undefined)[]>>;
   /** Release every device (orderly stop). */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * The prebuffer: the last seconds of video kept in RAM while the camera is not recording, as whole
  * GOPs bounded in seconds and in bytes, so a recording's head always starts on a keyframe.
  */
-import type { AccessUnit } from '../../../hal/video/contract.js';
+import { accessUnitBytes, type AccessUnit } from '../../../hal/video/contract.js';
 
 /** Prebuffer lengths a camera profile offers (manual: 15, 30, 60, 90 or 120 seconds). */
 export const PREBUFFER_LENGTHS_MS = [15_000, 30_000, 60_000, 90_000, 120_000] as const;
@@ -140,7 +140,7 @@ export class PrebufferRing {
       this.discarded++;
       return;
     }
-    const size = unit.data.byteLength;
+    const size = accessUnitBytes(unit);
     // Make room for the bytes first, so the bound holds even between two calls.
     while (this.bytes + size > this.maxBytes && this.gops.length > 1) {
       this.evictOldest();

@@ -3,7 +3,7 @@
  * into a RecordingSink while recording, as the recorder machine decides; runs its timers.
  */
 import type { Clock, Timer } from '../../../hal/clock/contract.js';
-import type { AccessUnit, VideoInfo, VideoStream } from '../../../hal/video/contract.js';
+import { accessUnitBytes, type AccessUnit, type VideoInfo, type VideoStream } from '../../../hal/video/contract.js';
 import { PrebufferRing, type PrebufferShortfall, type PrebufferStatus } from './prebuffer-ring.js';
 import {
   checkRecorderConfig, initialRecorderState, recorderStep,
@@ -280,7 +280,7 @@ export class Recorder {
   private startRecording(trigger: TriggerOnReason, at: number): void {
     const status = this.ring?.status(at);
     const head = this.ring ? this.ring.drain() : [];
-    const headBytes = head.reduce((n, u) => n + u.data.byteLength, 0);
+    const headBytes = head.reduce((n, u) => n + accessUnitBytes(u), 0);
     const prebuffer = {
       heldMs: status?.heldMs ?? 0, units: head.length, bytes: headBytes,
       // No ring: the profile has no prebuffer (or always record resumed at boot), nothing is short of it.
@@ -310,7 +310,7 @@ export class Recorder {
   private admit(unit: AccessUnit, head: boolean): void {
     const rec = this.current;
     if (!rec) return;
-    const size = unit.data.byteLength;
+    const size = accessUnitBytes(unit);
     if (!head) {
       if (rec.failed || (rec.skipping && !unit.keyframe) || this.stats.pendingBytes + size > this.maxPending) {
         rec.skipping = true;
@@ -381,7 +381,7 @@ export class Recorder {
           case 'begin': result = sink.begin(job.meta); break;
           case 'append':
             result = sink.append(job.unit);
-            this.stats.pendingBytes -= job.unit.data.byteLength;
+            this.stats.pendingBytes -= accessUnitBytes(job.unit);
             break;
           case 'end': result = sink.end(job.meta); break;
           case 'mark': job.run(); break;

@@ -16,6 +16,7 @@
  */
 import { NalType, nalUnits } from '../../../hal/video/annexb.js';
 import { parseSps, type SequenceParameters } from '../../../hal/video/parameter-sets.js';
+import type { AudioInfo, AudioPacket } from '../../../hal/video/contract.js';
 import { concat, element, float, master, masterStart, text, uint } from './ebml.js';
 
 /** Element ids (Matroska specification). */
@@ -26,6 +27,7 @@ const ID = {
   Tracks: 0x1654ae6b, TrackEntry: 0xae, TrackNumber: 0xd7, TrackUID: 0x73c5, TrackType: 0x83, FlagLacing: 0x9c,
   CodecID: 0x86, CodecPrivate: 0x63a2, DefaultDuration: 0x23e383, Video: 0xe0, PixelWidth: 0xb0, PixelHeight: 0xba,
   Duration: 0x4489, Void: 0xec,
+  Audio: 0xe1, SamplingFrequency: 0xb5, Channels: 0x9f, CodecDelay: 0x56aa, SeekPreRoll: 0x56bb,
   Cluster: 0x1f43b675, Timestamp: 0xe7, SimpleBlock: 0xa3, BlockGroup: 0xa0,
 } as const;
 
@@ -35,6 +37,8 @@ export interface MuxUnit {
   keyframe: boolean;
   pts: number;
   duration: number;
+  /** Audio packets captured during the picture; written when the muxer has an audio track. */
+  audio?: readonly AudioPacket[];
 }
 
 export interface MatroskaMuxerOptions {
@@ -44,6 +48,8 @@ export interface MatroskaMuxerOptions {
   writingApp?: string;
   /** Wall-clock ms of the clip start, written as DateUTC when given. */
   dateUtcMs?: number;
+  /** An Opus audio track (track 2) for the units' audio packets; without it audio is not kept. */
+  audio?: AudioInfo;
 }
 
 const MATROSKA_EPOCH_MS = Date.UTC(2001, 0, 1);
@@ -182,6 +188,9 @@ export class MatroskaMuxer {
   private clusterTime = -Infinity;
   private lastTime = -1;
   private lastDuration = 0;
+  private lastAudioTime = -1;
+  /** Audio packets written. */
+  audioPackets = 0;
   /** Frames written. */
   frames = 0;
   /** Units skipped before the first keyframe. */
@@ -224,6 +233,14 @@ export class MatroskaMuxer {
     }
     parts.push(this.block(unit, time));
     this.frames++;
+    if (this.options.audio && unit.audio) {
+      for (const p of unit.audio) {
+        const at = Math.max(Math.round(unit.pts + p.offsetMs - this.basePts), this.lastAudioTime + 1, this.clusterTime);
+        this.lastAudioTime = at;
+        parts.push(this.audioBlock(p.data, at));
+        this.audioPackets++;
+      }
+    }
     return this.emit(parts);
   }
 
@@ -261,6 +278,16 @@ export class MatroskaMuxer {
       uint(ID.DefaultDuration, Math.round(unit.duration * 1_000_000)),
       master(ID.Video, [uint(ID.PixelWidth, seq.width), uint(ID.PixelHeight, seq.height)]),
     ]);
+    const tracks = [track];
+    const a = this.options.audio;
+    if (a) {
+      tracks.push(master(ID.TrackEntry, [
+        uint(ID.TrackNumber, 2), uint(ID.TrackUID, 2), uint(ID.TrackType, 2), uint(ID.FlagLacing, 0),
+        text(ID.CodecID, 'A_OPUS'), element(ID.CodecPrivate, a.head),
+        uint(ID.CodecDelay, Math.round((a.preSkip / 48000) * 1e9)), uint(ID.SeekPreRoll, 80_000_000),
+        master(ID.Audio, [float(ID.SamplingFrequency, a.sampleRate), uint(ID.Channels, a.channels)]),
+      ]));
+    }
     return concat([
       master(ID.EBML, [
         uint(ID.EBMLVersion, 1), uint(ID.EBMLReadVersion, 1), uint(ID.EBMLMaxIDLength, 4), uint(ID.EBMLMaxSizeLength, 8),
@@ -268,8 +295,16 @@ export class MatroskaMuxer {
       ]),
       masterStart(ID.Segment),
       master(ID.Info, info),
-      master(ID.Tracks, [track]),
+      master(ID.Tracks, tracks),
     ]);
+  }
+
+  private audioBlock(data: Uint8Array, time: number): Uint8Array {
+    const head = new Uint8Array(4);
+    head[0] = 0x82; // track 2 as a vint
+    new DataView(head.buffer).setInt16(1, time - this.clusterTime);
+    head[3] = 0x80; // every Opus packet decodes on its own
+    return element(ID.SimpleBlock, concat([head, data]));
   }
 
   private block(unit: MuxUnit, time: number): Uint8Array {

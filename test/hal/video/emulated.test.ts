@@ -21,7 +21,11 @@ async function rig(options: { fps?: number; fixture?: Uint8Array } = {}) {
 
 t.test('info comes from the fixture; fps option overrides the nominal rate', async (t) => {
   const { stream, camera } = await rig();
-  t.same(stream.info, { codec: 'h264', width: 320, height: 240, fps: 30, profile: 'constrained-baseline', level: 30 });
+  const { audio, ...picture } = stream.info;
+  t.same(picture, { codec: 'h264', width: 320, height: 240, fps: 30, profile: 'constrained-baseline', level: 30 });
+  t.match(audio, { codec: 'opus', sampleRate: 48000, channels: 1, frameMs: 20 }, 'the microphone: Opus at 48 kHz');
+  const silent = await new EmulatedCamera({ clock: new Timeline().clock(), microphone: false }).open();
+  t.equal(silent.info.audio, undefined, 'a camera without a microphone has no audio');
   t.equal(camera.name, 'emulated:cam1');
   const fast = await rig({ fps: 60 });
   t.equal(fast.stream.info.fps, 60);

@@ -192,6 +192,8 @@ t.test('assign step, user names, and the assignment, microphone and overlay expe
     'expect cam1 recording 2 overlay shows "ID SE-4711"',
     'expect cam1 recording last overlay never "MIC OFF"',
     'expect cam1 recording 1 overlay always Ada',
+    'expect cam1 recording 1 audio none',
+    'expect cam1 recording last audio silence at 29.5s',
   ].join('\n'));
   t.equal(s.devices[0]!.userName, 'Ada Lovelace');
   t.same(s.steps.map((x) => (x.step.type === 'action' ? x.step.action : x.step.expect)), [
@@ -204,12 +206,17 @@ t.test('assign step, user names, and the assignment, microphone and overlay expe
     { kind: 'recording-overlay', device: 'cam1', pick: 2, mode: 'shows', text: 'ID SE-4711' },
     { kind: 'recording-overlay', device: 'cam1', pick: 'last', mode: 'never', text: 'MIC OFF' },
     { kind: 'recording-overlay', device: 'cam1', pick: 1, mode: 'always', text: 'Ada' },
+    { kind: 'recording-audio', device: 'cam1', pick: 1, heard: 'none' },
+    { kind: 'recording-audio', device: 'cam1', pick: 'last', heard: 'silence', atMs: 29500 },
   ]);
   const malformed: [string, string][] = [
     ['assign cam1 p.json', 'scenario.rig:2: assign: expected profile=FILE.json (a camera profile, relative to the scenario), got "p.json"'],
     ['self-assign cam1 now', 'scenario.rig:2: self-assign: unexpected "now" after the end of the step'],
     ['assign cam1', 'scenario.rig:2: assign: expected profile=FILE.json (a camera profile, relative to the scenario), got nothing'],
     ['expect cam1 assignment maybe', 'scenario.rig:2: assignment: expected accepted, or refused with an optional "reason" in quotes, got "maybe"'],
+    ['expect cam1 recording 1 audio loud at 5s', 'scenario.rig:2: audio: expected none, or "sound at D" / "silence at D" (D into the recording, prebuffer included), got "loud"'],
+    ['expect cam1 recording 1 audio sound 5s', 'scenario.rig:2: sound: expected "at D" like at 5s, got "5s"'],
+    ['expect cam1 recording 1 audio sound at soon', 'scenario.rig:2: at: expected a time into the recording like 5s, got "soon"'],
     ['expect cam1 microphone muted', 'scenario.rig:2: microphone: expected on or off, got "muted"'],
     ['expect cam1 recording 1 overlay contains "x"', 'scenario.rig:2: overlay: expected shows, always or never, got "contains"'],
     ['expect cam1 recording 1 overlay shows', 'scenario.rig:2: overlay: expected the text in quotes, like "ID 4711", got nothing'],
