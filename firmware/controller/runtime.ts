@@ -111,6 +111,7 @@ export async function startController(hal: ControllerHal, log: Log, options: Con
       directory: options.users ?? new UserDirectory(), assignments, dock, clock: hal.clock, log,
       ...(hal.rfid ? { reader: hal.rfid } : {}),
       profileFor: (u) => (u.policy !== undefined ? profiles[u.policy] : undefined),
+      offloading: (serial) => offload.isOffloading(serial),
     });
     selfAssign.start();
     if (!hal.rfid) log.warn('self-assign', 'self-assign mode without an RFID reader on this board: no tag can be tapped (configure rfid)');

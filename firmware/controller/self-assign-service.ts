@@ -33,6 +33,8 @@ export interface SelfAssignOptions {
   profileFor?: (user: DirectoryUser) => Record<string, unknown> | undefined;
   /** The system's firmware version (default this controller's). */
   systemFirmware?: string;
+  /** A camera is offloading now: its readiness is not refreshed (a fresh session would cut the transfer). */
+  offloading?: (serial: string) => boolean;
 }
 
 export class SelfAssignService {
@@ -118,7 +120,7 @@ export class SelfAssignService {
     const fw = this.o.systemFirmware ?? FIRMWARE_VERSION;
     for (const c of this.deskCameras()) {
       const why = notReadyBecause(c, fw);
-      if (this.#stopped || (why !== 'battery' && why !== 'storage')) continue;
+      if (this.#stopped || (why !== 'battery' && why !== 'storage') || this.o.offloading?.(c.serial)) continue;
       await this.o.dock.reopen(c.serial).catch((e: Error) => this.o.log.debug('self-assign', `readiness of ${c.serial} not refreshed: ${e.message}`));
     }
   }

@@ -42,6 +42,11 @@ export class Offload extends EventEmitter<OffloadEvents> {
     super();
   }
 
+  /** Whether an offload pass is under way with `serial`. */
+  isOffloading(serial: string): boolean {
+    return this.active.has(serial);
+  }
+
   /** Offload from `camera` for as long as `session` lasts. */
   attach(camera: DockedCamera, session: CameraSession): void {
     const abort = new AbortController();

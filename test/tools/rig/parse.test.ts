@@ -2,13 +2,22 @@
  * The scenario format: what a well-formed scenario parses to, and that every malformed one names
  * its line and field.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, parseScenario } from '../../../tools/rig/parse.js';
 import { loadScenario } from '../../../tools/rig/load.js';
 import { ScenarioError } from '../../../tools/rig/scenario.js';
+
+/** Each step, after `device` (the scenario's line 1), is refused with exactly its message. */
+function expectMalformed(t: Test, device: string, cases: readonly (readonly [string, string])[]): void {
+  for (const [step, message] of cases) {
+    const e = t.throws(() => parseScenario(`${device}\n${step}`)) as unknown;
+    t.ok(e instanceof ScenarioError, step);
+    t.equal((e as Error).message, message, step);
+  }
+}
 
 t.test('durations', async (t) => {
   t.equal(parseDuration('12s'), 12_000);
@@ -152,11 +161,7 @@ t.test('GNSS steps and location expectations', async (t) => {
     ['expect cam1 recording 1 trail 5', 'scenario.rig:2: trail: expected "points" after the count, got nothing'],
     ['expect cam1 recording 1 trail ends at 1,2', 'scenario.rig:2: ends: expected "near X,Y [within METRES]", got "at"'],
   ];
-  for (const [step, message] of malformed) {
-    const e = t.throws(() => parseScenario(`device cam1 model=W102\n${step}`)) as unknown;
-    t.ok(e instanceof ScenarioError, step);
-    t.equal((e as Error).message, message, step);
-  }
+  expectMalformed(t, 'device cam1 model=W102', malformed);
 });
 
 t.test('storage step and self-assign expectation', async (t) => {
@@ -173,11 +178,7 @@ t.test('storage step and self-assign expectation', async (t) => {
     ['storage cam1 45% used now', 'scenario.rig:2: storage: unexpected "now" after the end of the step'],
     ['expect cam1 self-assign maybe', 'scenario.rig:2: self-assign: expected ready or not-ready, got "maybe"'],
   ];
-  for (const [step, message] of malformed) {
-    const e = t.throws(() => parseScenario(`device cam1\n${step}`)) as unknown;
-    t.ok(e instanceof ScenarioError, step);
-    t.equal((e as Error).message, message, step);
-  }
+  expectMalformed(t, 'device cam1', malformed);
 });
 
 t.test('assign step, user names, and the assignment, microphone and overlay expectations', async (t) => {
@@ -222,11 +223,7 @@ t.test('assign step, user names, and the assignment, microphone and overlay expe
     ['expect cam1 recording 1 overlay shows', 'scenario.rig:2: overlay: expected the text in quotes, like "ID 4711", got nothing'],
     ['expect cam1 recording 1 overlay shows "a" "b"', 'scenario.rig:2: expect recording: unexpected "b" after the end of the step'],
   ];
-  for (const [step, message] of malformed) {
-    const e = t.throws(() => parseScenario(`device cam1\n${step}`)) as unknown;
-    t.ok(e instanceof ScenarioError, step);
-    t.equal((e as Error).message, message, step);
-  }
+  expectMalformed(t, 'device cam1', malformed);
   // The assigned profile is read, not checked: the camera's own answer is what a scenario looks at.
   const dir = await mkdtemp(join(tmpdir(), 'rig-'));
   await writeFile(join(dir, 'p.json'), JSON.stringify({ standbyMode: true, prebuffer: { enabled: true, lengthS: 120 } }));
