@@ -283,14 +283,15 @@ class EmulatedVideoStream implements VideoStream {
     this.cursor = this.cursor + 1 === units.length ? 0 : this.cursor + 1;
     const display = this.camera.usedOverlay;
     if (display && !this.composer && display.layout.fixture === this.fixture) this.composer = new BandComposer(display);
-    const audio = this.camera.audioOf(index);
+    // One object shape for every unit (audio undefined without a microphone): a spread here made
+    // each unit a dictionary object, slow in every consumer.
     this.delivery.deliver({
-      ...(audio ? { audio } : {}),
       data: this.composer ? this.composer.unit(index) : unit.data,
       keyframe: unit.keyframe,
       pts: this.camera.clock.monotonic() - framesAgo * this.camera.frameMs(),
       duration: this.camera.frameMs(),
       sequence: this.delivery.nextSequence(),
+      audio: this.camera.audioOf(index),
     });
   }
 }

@@ -41,13 +41,23 @@ function glyphLuma(): Uint8Array {
  * top left. A text line is one macroblock row tall and a macroblock two characters wide, so each
  * glyph row is copied straight into its macroblock.
  */
-export function renderBand(lines: readonly string[], g: BandGeometry): Uint8Array {
-  const mbs = g.widthMbs * g.rows;
-  const out = new Uint8Array(mbs * PCM_MB_BYTES);
-  for (let m = 0; m < mbs; m++) {
-    out.fill(BLACK, m * PCM_MB_BYTES, m * PCM_MB_BYTES + 256);
-    out.fill(NEUTRAL_CHROMA, m * PCM_MB_BYTES + 256, (m + 1) * PCM_MB_BYTES);
+const blanks = new Map<number, Uint8Array>();
+/** A band of `mbs` macroblocks with no text: black luma, neutral chroma. */
+function blankBand(mbs: number): Uint8Array {
+  let b = blanks.get(mbs);
+  if (!b) {
+    b = new Uint8Array(mbs * PCM_MB_BYTES);
+    for (let m = 0; m < mbs; m++) {
+      b.fill(BLACK, m * PCM_MB_BYTES, m * PCM_MB_BYTES + 256);
+      b.fill(NEUTRAL_CHROMA, m * PCM_MB_BYTES + 256, (m + 1) * PCM_MB_BYTES);
+    }
+    blanks.set(mbs, b);
   }
+  return b;
+}
+
+export function renderBand(lines: readonly string[], g: BandGeometry): Uint8Array {
+  const out = blankBand(g.widthMbs * g.rows).slice();
   const glyphs = glyphLuma();
   const perGlyph = GLYPH_WIDTH * GLYPH_HEIGHT;
   const perMb = 16 / GLYPH_WIDTH;
@@ -57,7 +67,10 @@ export function renderBand(lines: readonly string[], g: BandGeometry): Uint8Arra
       const glyph = (c.codePointAt(0)! - FIRST_CHAR) * perGlyph;
       if (c !== ' ') {
         const base = (row * g.widthMbs + Math.floor(col / perMb)) * PCM_MB_BYTES + (col % perMb) * GLYPH_WIDTH;
-        for (let y = 0; y < GLYPH_HEIGHT; y++) out.set(glyphs.subarray(glyph + y * GLYPH_WIDTH, glyph + (y + 1) * GLYPH_WIDTH), base + y * 16);
+        for (let y = 0; y < GLYPH_HEIGHT; y++) {
+          const from = glyph + y * GLYPH_WIDTH, to = base + y * 16;
+          for (let x = 0; x < GLYPH_WIDTH; x++) out[to + x] = glyphs[from + x]!;
+        }
       }
       col++;
     }

@@ -158,6 +158,5 @@ export class BandComposer {
 
 function sameMacroblock(a: Uint8Array, b: Uint8Array, m: number): boolean {
   const off = m * PCM_MB_BYTES;
-  for (let k = 0; k < PCM_MB_BYTES; k++) if (a[off + k] !== b[off + k]) return false;
-  return true;
+  return Buffer.compare(a.subarray(off, off + PCM_MB_BYTES), b.subarray(off, off + PCM_MB_BYTES)) === 0;
 }
