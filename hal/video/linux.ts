@@ -14,6 +14,7 @@ import {
   type VideoStream, type VideoStreamState, type VideoStreamStats,
 } from './contract.js';
 import { UnitDelivery } from './delivery.js';
+import { fitOverlayLines, sameLines } from './overlay-lines.js';
 import { ParameterSetCache, type SequenceParameters } from './parameter-sets.js';
 
 export interface CaptureCommandOptions {
@@ -107,11 +108,8 @@ export class OverlayTextFile implements VideoOverlay {
   get lines(): readonly string[] { return this.shown; }
 
   set(lines: readonly string[]): void {
-    if (!Array.isArray(lines) || lines.some((l) => typeof l !== 'string')) throw new TypeError(`overlay: expected an array of text lines, got ${JSON.stringify(lines)}`);
-    const fitted = lines.slice(0, this.capacity.lines)
-      .map((l) => [...l.replace(/[^\x20-\x7e]/g, '?')].slice(0, this.capacity.columns).join(''));
-    while (fitted.length > 0 && fitted[fitted.length - 1] === '') fitted.pop();
-    if (fitted.length === this.shown.length && fitted.every((l, i) => l === this.shown[i])) return;
+    const fitted = fitOverlayLines(lines, this.capacity);
+    if (sameLines(fitted, this.shown)) return;
     this.write(fitted);
     this.shown = fitted;
   }

@@ -14,6 +14,7 @@ import { storedRecordings } from './stored-recordings.js';
 import { storedRecordingClips } from './recording-video.js';
 import { readOverlayFrames } from '../video/read-overlay.js';
 import { readAudioLevels } from '../video/read-audio.js';
+import type { SystemKeyPair } from '../../firmware/common/evidence/envelope.js';
 import { storedRecordingLocations, type RigRecordingLocation } from './recording-location.js';
 import { RigGnss } from './gnss-steps.js';
 import { logger, silentLog, type Log } from '../../firmware/common/log.js';
@@ -264,12 +265,17 @@ export class EmulatedRigTarget implements RigTarget {
 
   /** Each recording's location, opened with the rig's system key as a controller opens it for upload. */
   async recordingLocations(device: string): Promise<Answer<RigRecordingLocation[]>> {
-    const cam = this.camera(device);
-    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open locations (declare an adopted camera)`);
-    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
+    const { cam, storage, keys } = this.evidenceOf(device);
     const receiver = cam.hal.emulators.gnssReceiver;
-    const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
     return { supported: true, value: await storedRecordingLocations(storage, keys, (p) => receiver.metresOf(p)) };
+  }
+
+  /** The camera's storage (mounted anew while it is off) and the rig's system key pair that opens its recordings. */
+  private evidenceOf(device: string): { cam: RigCamera; storage: Storage; keys: SystemKeyPair } {
+    const cam = this.camera(device);
+    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open recordings (declare an adopted camera)`);
+    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
+    return { cam, storage, keys: { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey } };
   }
 
   /** Battery and free storage as the camera's runtime reports them at a dock (unknown while the camera is off). */
@@ -369,10 +375,7 @@ export class EmulatedRigTarget implements RigTarget {
 
   /** Every 100 ms's sound level per recording (clips in order), decoded by ffmpeg from the clips opened with the rig's system key. */
   async recordingAudio(device: string): Promise<Answer<(number[] | null | undefined)[]>> {
-    const cam = this.camera(device);
-    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open recordings (declare an adopted camera)`);
-    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
-    const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
+    const { storage, keys } = this.evidenceOf(device);
     const out: (number[] | null | undefined)[] = [];
     for (const clips of await storedRecordingClips(storage, keys)) {
       if (!clips) { out.push(undefined); continue; }
@@ -388,10 +391,7 @@ export class EmulatedRigTarget implements RigTarget {
 
   /** Every picture's overlay text per recording, decoded by ffmpeg from the clips opened with the rig's system key. */
   async recordingOverlays(device: string): Promise<Answer<(string[][] | undefined)[]>> {
-    const cam = this.camera(device);
-    if (!this.authority) throw new Error(`${device}: the rig's system has no evidence key to open recordings (declare an adopted camera)`);
-    const storage = cam.runtime ? cam.storage : cam.hal.emulators.medium.mount();
-    const keys = { publicKey: this.authority.evidencePublicKey, privateKey: this.authority.evidencePrivateKey };
+    const { storage, keys } = this.evidenceOf(device);
     const out: (string[][] | undefined)[] = [];
     for (const clips of await storedRecordingClips(storage, keys)) {
       if (!clips) { out.push(undefined); continue; }

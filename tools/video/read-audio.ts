@@ -3,27 +3,12 @@
  * 8 kHz mono PCM, and the level of every 100 ms is measured (RMS, 0..1 of full scale). For
  * tests, the rig and the simulator.
  */
-import { spawn } from 'node:child_process';
+import { runTool as run } from './run-tool.js';
 
 /** RMS level at or above which a window counts as sound (the emulated microphone's tone is about 0.18). */
 export const SOUND_RMS = 0.05;
 /** The window each level covers, ms. */
 export const LEVEL_WINDOW_MS = 100;
-
-async function run(command: string, args: string[], input: Uint8Array): Promise<{ code: number | null; out: Buffer; err: string }> {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  let err = '';
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-  child.stdin.on('error', () => { /* the tool exited early: reported by its exit code */ });
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e) => reject(new Error(`audio: cannot run ${command} (${e.message}); expected Debian's ffmpeg on PATH`)));
-    child.on('close', resolve);
-  });
-  return { code, out: Buffer.concat(out), err: err.trim() };
-}
 
 /** The levels of a clip's sound, one per 100 ms from the clip's start; undefined when it has no sound track. */
 export async function readAudioLevels(clip: Uint8Array): Promise<number[] | undefined> {

@@ -3,7 +3,7 @@
  * decodes every picture and the display band of each is read glyph by glyph (the emulated
  * encoder's band is lossless, so the match is exact). For tests, the rig and the simulator.
  */
-import { spawn } from 'node:child_process';
+import { runTool } from './run-tool.js';
 import type { BandGeometry } from '../../hal/video/osd/band-slice.js';
 import { readBand } from '../../hal/video/osd/band-text.js';
 import { BandLayout } from '../../hal/video/osd/emulated-osd.js';
@@ -27,19 +27,8 @@ export async function readOverlayFrames(video: Uint8Array, options: { band?: Ban
   const raw = video[0] === 0 && video[1] === 0 && (video[2] === 1 || (video[2] === 0 && video[3] === 1));
   const sps = (raw ? findSps(video) : undefined) ?? options.size ?? fixtureFromFile().info;
   const frameBytes = (sps.width * sps.height * 3) / 2;
-  const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', ...(raw ? ['-f', 'h264'] : []), '-i', 'pipe:0', ...(options.maxFrames !== undefined ? ['-frames:v', String(options.maxFrames)] : []), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  let err = '';
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-  child.stdin.on('error', () => { /* ffmpeg exited early: reported below */ });
-  child.stdin.end(video);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e) => reject(new Error(`overlay: cannot run ffmpeg (${e.message}); expected Debian's ffmpeg on PATH`)));
-    child.on('close', resolve);
-  });
-  if (code !== 0 || err.trim() !== '') throw new Error(`overlay: ffmpeg could not decode the video (exit ${code}): ${err.trim().slice(0, 400)}`);
-  const all = Buffer.concat(out);
+  const { code, out: all, err } = await runTool('ffmpeg', ['-hide_banner', '-v', 'error', ...(raw ? ['-f', 'h264'] : []), '-i', 'pipe:0', ...(options.maxFrames !== undefined ? ['-frames:v', String(options.maxFrames)] : []), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], video);
+  if (code !== 0 || err !== '') throw new Error(`overlay: ffmpeg could not decode the video (exit ${code}): ${err.slice(0, 400)}`);
   const frames: string[][] = [];
   for (let at = 0; at + frameBytes <= all.length; at += frameBytes) {
     frames.push(readBand(all.subarray(at, at + sps.width * sps.height), sps.width, band));

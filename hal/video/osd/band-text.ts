@@ -3,13 +3,12 @@
  * I_PCM macroblock samples (writing), and read back from a decoded picture's luma (checking).
  */
 import { FIRST_CHAR, GLYPH_HEIGHT, GLYPH_WIDTH, LAST_CHAR, glyphTable } from './font.js';
+import { fitOverlayLines } from '../overlay-lines.js';
 import { PCM_MB_BYTES, type BandGeometry } from './band-slice.js';
 
 /** Luma of the band's background and of full ink (video range). */
 const BLACK = 16, WHITE = 235;
 const NEUTRAL_CHROMA = 128;
-/** Drawn for a character the font lacks. */
-const MISSING = '?';
 
 /** How much text a band holds. */
 export interface BandCapacity {
@@ -23,11 +22,6 @@ export function bandCapacity(g: BandGeometry): BandCapacity {
 
 const lumaOf = (coverage: number) => BLACK + Math.round((coverage * (WHITE - BLACK)) / 255);
 
-/** Each line cut to the band's columns, characters outside printable ASCII shown as '?'. */
-export function fitLines(lines: readonly string[], cap: BandCapacity): string[] {
-  return lines.slice(0, cap.lines).map((l) => [...l].slice(0, cap.columns)
-    .map((c) => { const code = c.codePointAt(0)!; return code >= FIRST_CHAR && code <= LAST_CHAR ? c : MISSING; }).join(''));
-}
 
 let inkedGlyphs: Uint8Array | undefined;
 /** Every glyph already as luma (the font's coverage mapped once). */
@@ -61,7 +55,7 @@ export function renderBand(lines: readonly string[], g: BandGeometry): Uint8Arra
   const glyphs = glyphLuma();
   const perGlyph = GLYPH_WIDTH * GLYPH_HEIGHT;
   const perMb = 16 / GLYPH_WIDTH;
-  fitLines(lines, bandCapacity(g)).forEach((line, row) => {
+  fitOverlayLines(lines, bandCapacity(g)).forEach((line, row) => {
     let col = 0;
     for (const c of line) {
       const glyph = (c.codePointAt(0)! - FIRST_CHAR) * perGlyph;

@@ -7,7 +7,8 @@
 import type { VideoOverlay } from '../contract.js';
 import type { VideoFixture } from '../fixture.js';
 import { BandLayoutError, PCM_MB_BYTES, readBandSlice, readParameterSets, writeBandSlice, type BandGeometry, type BandSlice } from './band-slice.js';
-import { bandCapacity, fitLines, renderBand, type BandCapacity } from './band-text.js';
+import { bandCapacity, renderBand, type BandCapacity } from './band-text.js';
+import { fitOverlayLines, sameLines } from '../overlay-lines.js';
 
 /** Where each fixture unit's band slice is, and the band's size. Read once per fixture. */
 export class BandLayout {
@@ -98,12 +99,8 @@ export class EmulatedOverlay implements VideoOverlay {
   }
 
   set(lines: readonly string[]): void {
-    if (!Array.isArray(lines) || lines.some((l) => typeof l !== 'string')) {
-      throw new TypeError(`overlay: expected an array of text lines, got ${JSON.stringify(lines)}`);
-    }
-    const fitted = fitLines(lines, this.capacity);
-    while (fitted.length > 0 && fitted[fitted.length - 1] === '') fitted.pop();
-    if (fitted.length === this.shown.length && fitted.every((l, i) => l === this.shown[i])) return;
+    const fitted = fitOverlayLines(lines, this.capacity);
+    if (sameLines(fitted, this.shown)) return;
     this.shown = fitted;
     this.version++;
     this.samples = renderBand(fitted, this.layout.geometry);
